@@ -1,0 +1,1 @@
+//! Niche-matching ranker.

@@ -1,0 +1,15 @@
+//! RSS/Atom feed source, YouTube channel feeds included (foundation stub).
+
+use super::{ReadContext, SourceOutput};
+use crate::model::Problem;
+
+pub async fn read_youtube(channel_id: &str, _ctx: &ReadContext<'_>) -> SourceOutput {
+    SourceOutput {
+        problems: vec![Problem::new(
+            channel_id,
+            "unsupported",
+            "feed source not built yet",
+        )],
+        ..Default::default()
+    }
+}

@@ -1,0 +1,1 @@
+//! HTML fragments (Mastodon `content`, `note`) to plain text (foundation stub).

@@ -1,0 +1,1 @@
+//! Lenient JSON-LD reading (foundation stub).

@@ -1,0 +1,163 @@
+//! Source adapters: one file per format, each turning what a platform publishes into the shared
+//! model ([`RawProfile`]). Parsing is pure (bytes in, records out) and tested without a socket;
+//! the `read` functions only sequence requests through the crawler's [`Fetcher`].
+//!
+//! A new platform is one new file here and one arm in [`classify`] / [`read`].
+
+pub mod bluesky;
+pub mod feed;
+pub mod html_text;
+pub mod jsonld;
+pub mod mastodon;
+pub mod web;
+
+use url::Url;
+
+use crate::config::Config;
+use crate::crawl::Fetcher;
+use crate::model::{Problem, RawProfile};
+
+/// Everything a source needs to read one seed.
+pub struct ReadContext<'a> {
+    pub fetcher: &'a Fetcher,
+    pub config: &'a Config,
+    /// Whether the creator with this canonical profile URL is to be read in full (posts,
+    /// comments) and indexed. `false` for creators outside this crawl's shard, which are only
+    /// read far enough to discover others.
+    pub read_in_full: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+impl ReadContext<'_> {
+    pub fn wants(&self, profile_url: &str) -> bool {
+        (self.read_in_full)(profile_url)
+    }
+}
+
+/// What reading one seed produced.
+#[derive(Debug, Default)]
+pub struct SourceOutput {
+    /// Creators read (usually one; a tag timeline yields none, only discoveries).
+    pub profiles: Vec<RawProfile>,
+    /// URLs of other creators to follow (mentions, reposts, reply authors, profile links).
+    pub discovered: Vec<String>,
+    /// What could not be read, with the URL and the reason; the crawl goes on.
+    pub problems: Vec<Problem>,
+    /// Profile URLs that were read but asked not to be indexed (noindex, opt-out); the crawl
+    /// removes them from the index if present.
+    pub opted_out: Vec<String>,
+}
+
+impl SourceOutput {
+    pub fn merge(&mut self, other: SourceOutput) {
+        self.profiles.extend(other.profiles);
+        self.discovered.extend(other.discovered);
+        self.problems.extend(other.problems);
+        self.opted_out.extend(other.opted_out);
+    }
+}
+
+/// How a seed URL is read (INTERFACE.md "Sources").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seed {
+    /// `https://HOST/@NAME` — any Mastodon-API server; falls back to `Web` without the API.
+    MastodonProfile { base: Url, acct: String },
+    /// `https://HOST/tags/TAG` — the tag timeline, for discovery.
+    MastodonTag { base: Url, tag: String },
+    /// `https://bsky.app/profile/HANDLE` — through `[sources.bluesky] api_base`.
+    Bluesky { handle: String },
+    /// `https://www.youtube.com/channel/ID` — the channel's Atom feed under `[sources.youtube] base`.
+    Youtube { channel_id: String },
+    /// Anything else: an HTML page (schema.org ProfilePage) or an RSS/Atom feed.
+    Web(Url),
+}
+
+/// Decide how to read `url`. Pure: looks at the URL only.
+pub fn classify(url: &Url) -> Seed {
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let segs: Vec<&str> = url
+        .path_segments()
+        .map(|s| s.filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default();
+    let mut base = url.clone();
+    base.set_path("/");
+    base.set_query(None);
+    base.set_fragment(None);
+
+    if matches!(host.as_str(), "bsky.app" | "www.bsky.app") {
+        if let ["profile", handle, ..] = segs.as_slice() {
+            return Seed::Bluesky {
+                handle: handle.to_ascii_lowercase(),
+            };
+        }
+    }
+    if matches!(
+        host.as_str(),
+        "www.youtube.com" | "youtube.com" | "m.youtube.com"
+    ) {
+        if let ["channel", id, ..] = segs.as_slice() {
+            return Seed::Youtube {
+                channel_id: id.to_string(),
+            };
+        }
+    }
+    match segs.as_slice() {
+        [name] if name.starts_with('@') && name.len() > 1 => Seed::MastodonProfile {
+            base,
+            acct: name[1..].to_string(),
+        },
+        ["tags", tag] if !tag.is_empty() => Seed::MastodonTag {
+            base,
+            tag: tag.to_string(),
+        },
+        _ => Seed::Web(url.clone()),
+    }
+}
+
+/// Read one seed through its source.
+pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
+    match classify(url) {
+        Seed::MastodonProfile { base, acct } => {
+            mastodon::read_profile(url, &base, &acct, ctx).await
+        }
+        Seed::MastodonTag { base, tag } => mastodon::read_tag(url, &base, &tag, ctx).await,
+        Seed::Bluesky { handle } => bluesky::read(&handle, ctx).await,
+        Seed::Youtube { channel_id } => feed::read_youtube(&channel_id, ctx).await,
+        Seed::Web(u) => web::read(&u, ctx).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> Seed {
+        classify(&Url::parse(s).unwrap())
+    }
+
+    #[test]
+    fn classifies_seeds() {
+        assert!(
+            matches!(c("https://fosstodon.org/@anna"), Seed::MastodonProfile { acct, .. } if acct == "anna")
+        );
+        assert!(
+            matches!(c("http://127.0.0.1:9/tags/vegan"), Seed::MastodonTag { tag, .. } if tag == "vegan")
+        );
+        assert_eq!(
+            c("https://bsky.app/profile/Alice.bsky.social"),
+            Seed::Bluesky {
+                handle: "alice.bsky.social".into()
+            }
+        );
+        assert_eq!(
+            c("https://www.youtube.com/channel/UC123"),
+            Seed::Youtube {
+                channel_id: "UC123".into()
+            }
+        );
+        assert!(matches!(
+            c("https://example.org/creators/anna"),
+            Seed::Web(_)
+        ));
+        assert!(matches!(c("https://example.org/feed.xml"), Seed::Web(_)));
+    }
+}
