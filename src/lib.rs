@@ -11,6 +11,7 @@ pub mod config;
 pub mod crawl;
 pub mod error;
 pub mod extract;
+pub mod fixture_server;
 pub mod index;
 pub mod model;
 pub mod rank;
