@@ -6,6 +6,7 @@
 pub mod charset;
 pub mod fetch;
 pub mod frontier;
+pub mod gate;
 pub mod guard;
 pub mod limiter;
 pub mod robots;

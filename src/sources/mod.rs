@@ -8,6 +8,7 @@ pub mod bluesky;
 pub mod feed;
 pub mod html_text;
 pub mod jsonld;
+pub mod lenient_json;
 pub mod mastodon;
 pub mod web;
 
