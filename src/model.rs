@@ -104,6 +104,10 @@ pub struct RawProfile {
     /// Language the platform declares for the account, a hint only.
     pub lang_hint: Option<String>,
     pub posts: Vec<Post>,
+    /// The URL this profile was read from (a feed URL, an API seed...), set by the crawler;
+    /// `crawl --refresh` re-reads it.
+    #[serde(default)]
+    pub source_url: Option<String>,
 }
 
 /// One post by the creator.
@@ -212,6 +216,9 @@ pub struct CreatorRecord {
     pub follower_history: Vec<FollowerPoint>,
     /// Share of posts speaking to each niche (niche id → 0–1).
     pub niche_shares: BTreeMap<String, f64>,
+    /// Consecutive refreshes that found the profile gone (404/410); reset by a success.
+    #[serde(default)]
+    pub gone_strikes: u32,
 }
 
 /// A problem met while crawling or parsing that did not stop the crawl.

@@ -69,6 +69,31 @@ impl Frontier {
         }
     }
 
+    /// Queue a URL restored from a resume state: already in `seen`, so dedupe is skipped,
+    /// but the host budget still counts it.
+    pub fn requeue(&mut self, url: &Url, depth: u32) {
+        let url = normalize(url);
+        self.seen.insert(url.to_string());
+        let host = url.host_str().unwrap_or_default().to_string();
+        *self.per_host.entry(host).or_default() += 1;
+        self.queue.push_back(Task { url, depth });
+    }
+
+    /// What is still queued, as (URL, depth), for the resume state.
+    pub fn pending(&self) -> Vec<(String, u32)> {
+        self.queue
+            .iter()
+            .map(|t| (t.url.to_string(), t.depth))
+            .collect()
+    }
+
+    /// Every URL queued so far, for the resume state.
+    pub fn seen_urls(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.seen.iter().cloned().collect();
+        v.sort();
+        v
+    }
+
     pub fn pop(&mut self) -> Option<Task> {
         if self.taken >= self.max_pages {
             self.dropped += self.queue.len();

@@ -9,8 +9,11 @@ pub mod frontier;
 pub mod gate;
 pub mod guard;
 pub mod limiter;
+pub mod progress;
+pub mod refresh;
 pub mod robots;
 pub mod run;
+pub mod state;
 pub mod urlnorm;
 
 pub use fetch::{FetchError, Fetcher, RequestOpts, Response};

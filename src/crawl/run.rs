@@ -1,4 +1,346 @@
-//! Drives a crawl (foundation stub).
-pub struct CrawlOptions;
-pub struct CrawlSummary;
-pub fn crawl() {}
+//! The crawl driver: seeds → frontier → sources → signals → index, in batches.
+//!
+//! Sources run concurrently (bounded by `crawl.concurrency`; the Fetcher keeps each host at
+//! its own polite rate), extraction runs on the blocking pool, and the single index writer
+//! commits every `crawl.commit_every` creators together with the resume state, so a long
+//! crawl makes progress durable and a killed one continues (see [`super::state`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::fetch::Fetcher;
+use super::frontier::Frontier;
+use super::state::{self, CrawlState};
+use super::urlnorm::parse_http;
+use crate::config::Config;
+use crate::error::Result;
+use crate::extract::Extractor;
+use crate::index::CreatorIndex;
+use crate::model::{Problem, RawProfile, creator_id, fnv1a64};
+use crate::sources::{self, ReadContext, SourceOutput};
+
+/// Problems kept verbatim in the summary (the counts by kind are always complete).
+const MAX_LISTED_PROBLEMS: usize = 200;
+
+#[derive(Debug, Clone, Default)]
+pub struct CrawlOptions {
+    pub seeds: Vec<String>,
+    /// `(i, n)`: index only creators whose canonical URL hashes into shard i of n.
+    pub shard: Option<(u64, u64)>,
+    /// Show an indicatif progress bar (on a terminal); otherwise a log line every few seconds.
+    pub progress: bool,
+    /// A label distinguishing crawl modes in the resume key (e.g. "refresh").
+    pub mode: String,
+}
+
+/// The end-of-crawl report (table on a terminal, one JSON object with `--json`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CrawlSummary {
+    pub seeds: usize,
+    pub resumed: bool,
+    pub urls_read: u64,
+    pub requests: u64,
+    pub bytes: u64,
+    pub not_modified: u64,
+    pub creators_new: u64,
+    pub creators_updated: u64,
+    pub creators_removed: u64,
+    pub skipped_robots: u64,
+    pub skipped_opted_out: u64,
+    pub skipped_out_of_shard: u64,
+    pub discovered: u64,
+    pub frontier_dropped: u64,
+    pub errors: u64,
+    pub errors_by_kind: BTreeMap<String, u64>,
+    pub problems: Vec<Problem>,
+    pub generation: u64,
+    pub duration_secs: f64,
+}
+
+impl CrawlSummary {
+    fn problem(&mut self, p: Problem) {
+        self.errors += 1;
+        *self.errors_by_kind.entry(p.kind.clone()).or_default() += 1;
+        if self.problems.len() < MAX_LISTED_PROBLEMS {
+            self.problems.push(p);
+        }
+    }
+}
+
+/// Does this creator belong to shard `i` of `n`?
+pub fn in_shard(profile_url: &str, shard: Option<(u64, u64)>) -> bool {
+    match shard {
+        None => true,
+        Some((i, n)) => fnv1a64(profile_url.as_bytes()) % n == i,
+    }
+}
+
+/// Is this creator on the consent opt-out list (profile URL, handle or id)?
+pub fn opted_out(cfg: &Config, profile_url: &str, handle: &str) -> bool {
+    let handle = handle.trim_start_matches('@').to_lowercase();
+    let id = creator_id(profile_url);
+    cfg.consent.opt_out.iter().any(|o| {
+        let o = o.trim();
+        o == profile_url
+            || parse_http(o).is_some_and(|u| u.as_str() == profile_url)
+            || (!handle.is_empty() && o.trim_start_matches('@').to_lowercase() == handle)
+            || o == id
+    })
+}
+
+fn resume_key(opts: &CrawlOptions) -> String {
+    let mut seeds = opts.seeds.clone();
+    seeds.sort();
+    let text = format!("{}|{:?}|{}", opts.mode, opts.shard, seeds.join("\n"));
+    format!("{:016x}", fnv1a64(text.as_bytes()))
+}
+
+/// Crawl from `opts.seeds` into `index`. Page failures are reported in the summary; only
+/// index failures (lock held, disk) are errors.
+pub async fn crawl(
+    config: &Config,
+    index: &CreatorIndex,
+    opts: CrawlOptions,
+) -> Result<CrawlSummary> {
+    let started = Instant::now();
+    let mut writer = index.writer()?;
+    let fetcher = Fetcher::new(&config.crawl)?;
+    let extractor = Arc::new(Extractor::new(config)?);
+    let c = &config.crawl;
+    let mut frontier = Frontier::new(c.max_depth, c.max_pages, c.max_pages_per_host);
+    let mut summary = CrawlSummary {
+        seeds: opts.seeds.len(),
+        ..Default::default()
+    };
+    let key = resume_key(&opts);
+
+    if let Some(saved) = state::load(index.path(), &key, writer.generation()) {
+        summary.resumed = true;
+        for u in &saved.seen {
+            frontier.mark_seen(u);
+        }
+        for (u, depth) in &saved.pending {
+            if let Ok(url) = Url::parse(u) {
+                frontier.requeue(&url, *depth);
+            }
+        }
+        tracing::info!(
+            pending = saved.pending.len(),
+            "resuming an interrupted crawl"
+        );
+    } else {
+        for s in &opts.seeds {
+            match parse_http(s) {
+                Some(u) => {
+                    frontier.push(&u, 0);
+                }
+                None => summary.problem(Problem::new(
+                    s.as_str(),
+                    "invalid_seed",
+                    "not an absolute http(s) URL",
+                )),
+            }
+        }
+    }
+
+    let shard = opts.shard;
+    let wants = move |url: &str| in_shard(url, shard);
+    let ctx = ReadContext {
+        fetcher: &fetcher,
+        config,
+        read_in_full: &wants,
+    };
+    let progress = super::progress::Progress::new(opts.progress);
+    let mut inflight: HashMap<String, u32> = HashMap::new();
+    let mut running = FuturesUnordered::new();
+    let mut last_log = Instant::now();
+
+    loop {
+        while running.len() < c.concurrency {
+            let Some(task) = frontier.pop() else { break };
+            inflight.insert(task.url.to_string(), task.depth);
+            let ctx = &ctx;
+            running.push(async move {
+                let out = sources::read(&task.url, ctx).await;
+                (task, out)
+            });
+        }
+        let Some((task, out)) = running.next().await else {
+            break;
+        };
+        inflight.remove(task.url.as_str());
+        summary.urls_read += 1;
+        apply(
+            config,
+            index,
+            &mut writer,
+            &extractor,
+            &mut frontier,
+            &mut summary,
+            &opts,
+            task.url.as_str(),
+            task.depth,
+            out,
+        )
+        .await?;
+
+        if writer.pending() >= c.commit_every {
+            commit_batch(
+                index,
+                &mut writer,
+                &frontier,
+                &inflight,
+                &key,
+                &summary,
+                false,
+            )?;
+        }
+        progress.update(
+            &fetcher,
+            frontier.len(),
+            summary.errors,
+            summary.creators_new + summary.creators_updated,
+        );
+        if !opts.progress && last_log.elapsed() > Duration::from_secs(10) {
+            last_log = Instant::now();
+            tracing::info!(
+                read = summary.urls_read,
+                queued = frontier.len(),
+                creators = summary.creators_new + summary.creators_updated,
+                errors = summary.errors,
+                "crawling"
+            );
+        }
+    }
+    progress.finish();
+
+    summary.requests = fetcher.stats.requests.load(Ordering::Relaxed);
+    summary.bytes = fetcher.stats.bytes.load(Ordering::Relaxed);
+    summary.not_modified = fetcher.stats.not_modified.load(Ordering::Relaxed);
+    summary.skipped_robots = fetcher.stats.robots_blocked.load(Ordering::Relaxed);
+    summary.frontier_dropped = frontier.dropped as u64;
+    summary.duration_secs = (started.elapsed().as_secs_f64() * 100.0).round() / 100.0;
+    summary.generation = writer.generation() + 1;
+    commit_batch(
+        index,
+        &mut writer,
+        &frontier,
+        &inflight,
+        &key,
+        &summary,
+        true,
+    )?;
+    writer.close()?;
+    index.reload()?;
+    Ok(summary)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn apply(
+    config: &Config,
+    index: &CreatorIndex,
+    writer: &mut crate::index::CreatorWriter,
+    extractor: &Arc<Extractor>,
+    frontier: &mut Frontier,
+    summary: &mut CrawlSummary,
+    opts: &CrawlOptions,
+    read_url: &str,
+    depth: u32,
+    out: SourceOutput,
+) -> Result<()> {
+    for p in out.problems {
+        summary.problem(p);
+    }
+    for url in &out.opted_out {
+        // A creator who opted out is removed from the index on the next crawl.
+        if index.get(url)?.is_some() {
+            writer.delete(&creator_id(url));
+            summary.creators_removed += 1;
+        }
+        summary.skipped_opted_out += 1;
+    }
+    for d in &out.discovered {
+        if let Some(u) = parse_http(d) {
+            if frontier.push(&u, depth + 1) {
+                summary.discovered += 1;
+            }
+        }
+    }
+    for mut raw in out.profiles {
+        if raw.profile_url.is_empty() {
+            continue;
+        }
+        if opted_out(config, &raw.profile_url, &raw.handle) {
+            if index.get(&raw.profile_url)?.is_some() {
+                writer.delete(&creator_id(&raw.profile_url));
+                summary.creators_removed += 1;
+            }
+            summary.skipped_opted_out += 1;
+            continue;
+        }
+        if !in_shard(&raw.profile_url, opts.shard) {
+            summary.skipped_out_of_shard += 1;
+            continue;
+        }
+        // The profile URL is known now: do not read it again through another link.
+        frontier.mark_seen(&raw.profile_url);
+        raw.source_url.get_or_insert_with(|| read_url.to_string());
+        let previous = index.get(&raw.profile_url)?;
+        let history = previous
+            .as_ref()
+            .map(|p| p.record.follower_history.clone())
+            .unwrap_or_default();
+        let ex = extractor.clone();
+        let (record, raw) = tokio::task::spawn_blocking(move || {
+            let rec = ex.extract(&raw, &history, chrono::Utc::now());
+            (rec, raw)
+        })
+        .await
+        .map_err(|e| crate::Error::Other(format!("extraction task failed: {e}")))?;
+        writer.upsert(&record, &raw)?;
+        if previous.is_some() {
+            summary.creators_updated += 1;
+        } else {
+            summary.creators_new += 1;
+        }
+    }
+    Ok(())
+}
+
+fn commit_batch(
+    index: &CreatorIndex,
+    writer: &mut crate::index::CreatorWriter,
+    frontier: &Frontier,
+    inflight: &HashMap<String, u32>,
+    key: &str,
+    summary: &CrawlSummary,
+    complete: bool,
+) -> Result<()> {
+    let mut pending = frontier.pending();
+    pending.extend(inflight.iter().map(|(u, d)| (u.clone(), *d)));
+    let st = CrawlState {
+        key: key.to_string(),
+        generation: writer.generation() + 1,
+        pending,
+        seen: frontier.seen_urls(),
+        complete,
+    };
+    state::write_next(index.path(), &st)?;
+    let last = complete.then(|| serde_json::to_value(summary).expect("summary serialises"));
+    writer.commit(last, None)?;
+    state::promote(index.path())?;
+    index.reload()?;
+    Ok(())
+}
+
+/// Re-read helper for callers that already hold a profile (tests, refresh).
+pub fn source_url_of(raw: &RawProfile) -> &str {
+    raw.source_url.as_deref().unwrap_or(&raw.profile_url)
+}

@@ -1,1 +1,285 @@
-//! tantivy index of creators.
+//! The tantivy index of creators: the only module that touches tantivy's writer.
+//!
+//! One document per creator, keyed by `id`; an upsert deletes by id and adds, so crawling the
+//! same seeds twice leaves one record per creator. Each commit carries a JSON payload with a
+//! monotonically increasing `generation` and the last crawl's summary, written atomically with
+//! the commit by tantivy itself.
+
+pub mod doc;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+pub use doc::{StoredCreator, audience_text, posts_text};
+pub use schema::Fields;
+
+use crate::error::{Error, Result};
+use crate::model::{CreatorRecord, RawProfile, creator_id};
+
+/// Memory for tantivy's indexing buffer; bigger batches, fewer segments.
+const WRITER_HEAP_BYTES: usize = 100_000_000;
+
+/// What each commit records next to the data.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommitMeta {
+    pub generation: u64,
+    pub schema_version: u32,
+    /// Summary of the last crawl that committed (its JSON form).
+    #[serde(default)]
+    pub last_crawl: Option<serde_json::Value>,
+    /// Free-form state a crawl needs to resume (see `crawl::run`).
+    #[serde(default)]
+    pub crawl_state: Option<serde_json::Value>,
+}
+
+pub struct CreatorIndex {
+    index: Index,
+    pub fields: Fields,
+    path: PathBuf,
+    reader: IndexReader,
+}
+
+impl CreatorIndex {
+    /// Open the index at `path`, creating the folder and an empty index when absent.
+    pub fn open_or_create(path: &Path) -> Result<CreatorIndex> {
+        std::fs::create_dir_all(path)
+            .map_err(|e| Error::io(format!("cannot create index folder {}", path.display()), e))?;
+        let (schema, fields) = schema::build();
+        let dir = MmapDirectory::open(path).map_err(|e| {
+            Error::Other(format!("cannot open index folder {}: {e}", path.display()))
+        })?;
+        let index = Index::open_or_create(dir, schema).map_err(|e| match e {
+            tantivy::TantivyError::SchemaError(msg) => Error::Other(format!(
+                "the index at {} was written by another version of scout ({msg}); \
+                 move it away or pass --index to use a fresh folder",
+                path.display()
+            )),
+            other => index_err(path, other),
+        })?;
+        Self::finish(index, fields, path)
+    }
+
+    /// Open an existing index; a clear error when there is none yet.
+    pub fn open_existing(path: &Path) -> Result<CreatorIndex> {
+        if !path.join("meta.json").exists() {
+            return Err(Error::Usage(format!(
+                "no index at {} yet: run `scout crawl SEED...` or `scout demo` first (or pass --index DIR)",
+                path.display()
+            )));
+        }
+        Self::open_or_create(path)
+    }
+
+    fn finish(index: Index, fields: Fields, path: &Path) -> Result<CreatorIndex> {
+        schema::register_tokenizers(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()
+            .map_err(|e| index_err(path, e))?;
+        Ok(CreatorIndex {
+            index,
+            fields,
+            path: path.to_path_buf(),
+            reader,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn tantivy(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// See the latest commit now (the reader also reloads by itself shortly after a commit,
+    /// including commits by other processes).
+    pub fn reload(&self) -> Result<()> {
+        self.reader.reload().map_err(|e| index_err(&self.path, e))
+    }
+
+    /// The latest commit's metadata (generation, last crawl, resume state).
+    pub fn meta(&self) -> Result<CommitMeta> {
+        let metas = self
+            .index
+            .load_metas()
+            .map_err(|e| index_err(&self.path, e))?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p).ok())
+            .unwrap_or_default())
+    }
+
+    /// Live (non-deleted, not gone) creators in the searcher's view.
+    pub fn num_docs(&self) -> u64 {
+        let searcher = self.searcher();
+        let q = TermQuery::new(
+            Term::from_field_u64(self.fields.gone, 0),
+            IndexRecordOption::Basic,
+        );
+        searcher.search(&q, &Count).map(|n| n as u64).unwrap_or(0)
+    }
+
+    /// Look a creator up by id, canonical profile URL, or handle.
+    pub fn get(&self, key: &str) -> Result<Option<StoredCreator>> {
+        let key = key.trim();
+        let searcher = self.searcher();
+        let f = &self.fields;
+        let mut terms = vec![
+            Term::from_field_text(f.id, key),
+            Term::from_field_text(f.profile_url, key),
+            Term::from_field_text(f.id, &creator_id(key)),
+            Term::from_field_text(f.handle, &key.trim_start_matches('@').to_lowercase()),
+        ];
+        if let Some(u) = crate::crawl::urlnorm::parse_http(key) {
+            terms.push(Term::from_field_text(f.profile_url, u.as_str()));
+        }
+        for term in terms {
+            let q = TermQuery::new(term, IndexRecordOption::Basic);
+            let top = searcher
+                .search(&q, &TopDocs::with_limit(1).order_by_score())
+                .map_err(|e| index_err(&self.path, e))?;
+            if let Some((_, addr)) = top.first() {
+                let d: TantivyDocument =
+                    searcher.doc(*addr).map_err(|e| index_err(&self.path, e))?;
+                return Ok(doc::from_document(f, &d));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Visit every stored creator (gone ones included), segment by segment, without holding
+    /// them all in memory.
+    pub fn for_each(&self, mut visit: impl FnMut(StoredCreator) -> Result<()>) -> Result<()> {
+        let searcher = self.searcher();
+        for segment in searcher.segment_readers() {
+            let store = segment
+                .get_store_reader(64)
+                .map_err(|e| Error::io(format!("reading {}", self.path.display()), e))?;
+            for doc_id in segment.doc_ids_alive() {
+                let d: TantivyDocument = store.get(doc_id).map_err(|e| index_err(&self.path, e))?;
+                if let Some(c) = doc::from_document(&self.fields, &d) {
+                    visit(c)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Take the single writer lock. Another writer (a crawl in another process) → IndexLocked.
+    pub fn writer(&self) -> Result<CreatorWriter> {
+        let writer: IndexWriter = self.index.writer(WRITER_HEAP_BYTES).map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(_, detail) => Error::IndexLocked {
+                path: self.path.clone(),
+                detail: detail.unwrap_or_else(|| "writer lock held".into()),
+            },
+            other => index_err(&self.path, other),
+        })?;
+        let meta = self.meta()?;
+        Ok(CreatorWriter {
+            writer,
+            fields: self.fields.clone(),
+            path: self.path.clone(),
+            generation: meta.generation,
+            pending: 0,
+        })
+    }
+}
+
+pub struct CreatorWriter {
+    writer: IndexWriter,
+    fields: Fields,
+    path: PathBuf,
+    generation: u64,
+    pending: usize,
+}
+
+impl CreatorWriter {
+    /// Insert or replace the creator with `record.id`.
+    pub fn upsert(&mut self, record: &CreatorRecord, raw: &RawProfile) -> Result<()> {
+        self.put(record, raw, false)
+    }
+
+    /// Keep the record but hide it from search (the source answered 404/410 repeatedly).
+    pub fn mark_gone(&mut self, record: &CreatorRecord, raw: &RawProfile) -> Result<()> {
+        self.put(record, raw, true)
+    }
+
+    fn put(&mut self, record: &CreatorRecord, raw: &RawProfile, gone: bool) -> Result<()> {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, &record.id));
+        self.writer
+            .add_document(doc::to_document(&self.fields, record, raw, gone))
+            .map_err(|e| index_err(&self.path, e))?;
+        self.pending += 1;
+        Ok(())
+    }
+
+    pub fn delete(&mut self, id: &str) {
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.pending += 1;
+    }
+
+    /// Changes since the last commit.
+    pub fn pending(&self) -> usize {
+        self.pending
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Make everything so far durable, with the next generation number and `meta`'s
+    /// crawl summary / resume state in the same atomic commit.
+    pub fn commit(
+        &mut self,
+        last_crawl: Option<serde_json::Value>,
+        crawl_state: Option<serde_json::Value>,
+    ) -> Result<u64> {
+        let meta = CommitMeta {
+            generation: self.generation + 1,
+            schema_version: schema::SCHEMA_VERSION,
+            last_crawl,
+            crawl_state,
+        };
+        let payload = serde_json::to_string(&meta).expect("meta serialises");
+        let mut prepared = self
+            .writer
+            .prepare_commit()
+            .map_err(|e| index_err(&self.path, e))?;
+        prepared.set_payload(&payload);
+        prepared.commit().map_err(|e| index_err(&self.path, e))?;
+        self.generation += 1;
+        self.pending = 0;
+        Ok(self.generation)
+    }
+
+    /// Wait for merges to finish and release the lock.
+    pub fn close(self) -> Result<()> {
+        let path = self.path.clone();
+        self.writer
+            .wait_merging_threads()
+            .map_err(|e| index_err(&path, e))
+    }
+}
+
+fn index_err(path: &Path, source: tantivy::TantivyError) -> Error {
+    Error::Index {
+        path: path.to_path_buf(),
+        source,
+    }
+}

@@ -1,1 +1,229 @@
-//! Niche-matching ranker.
+//! The niche-matching ranker: BM25 retrieval with hard filters as index queries, then a
+//! re-rank of the top candidates with the signals a marketer cares about (see [`score`]).
+
+pub mod expand;
+pub mod filters;
+pub mod percentile;
+pub mod retrieve;
+pub mod score;
+
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tantivy::TantivyDocument;
+use tantivy::Term;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+
+pub use filters::{Filters, SearchRequest};
+pub use percentile::EngagementPercentiles;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::index::{CreatorIndex, doc::from_document};
+use crate::model::CreatorRecord;
+
+/// `search --json` and `GET /v1/search`: `{"query", "total", "results"}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    pub query: String,
+    pub total: usize,
+    pub results: Vec<CreatorRecord>,
+}
+
+pub struct Ranker {
+    config: Config,
+    /// Percentiles for the searcher generation they were computed on.
+    percentiles: Mutex<Option<(u64, Arc<EngagementPercentiles>)>>,
+}
+
+impl Ranker {
+    pub fn new(config: &Config) -> Ranker {
+        Ranker {
+            config: config.clone(),
+            percentiles: Mutex::new(None),
+        }
+    }
+
+    fn percentiles(
+        &self,
+        index: &CreatorIndex,
+        searcher: &tantivy::Searcher,
+    ) -> Arc<EngagementPercentiles> {
+        let gen_id = searcher.generation().generation_id();
+        let mut cache = self.percentiles.lock().unwrap();
+        if let Some((g, p)) = cache.as_ref()
+            && *g == gen_id
+        {
+            return p.clone();
+        }
+        let p = Arc::new(EngagementPercentiles::build(searcher, &index.fields));
+        *cache = Some((gen_id, p.clone()));
+        p
+    }
+
+    pub fn search(&self, index: &CreatorIndex, req: &SearchRequest) -> Result<SearchResponse> {
+        let now = chrono::Utc::now();
+        let f = &index.fields;
+        let filters = &req.filters;
+        let expansion = expand::expand(&req.query);
+        let mut texts = vec![(req.query.clone(), 1.0f32)];
+        texts.extend(expansion.synonyms.iter().map(|s| (s.clone(), 0.6f32)));
+        let text_q = if req.query.trim().is_empty() {
+            None
+        } else {
+            match retrieve::text_query(index.tantivy(), &retrieve::text_fields(f), &texts) {
+                Some(q) => Some(q),
+                // Only stop words or punctuation: nothing can match.
+                None => {
+                    return Ok(SearchResponse {
+                        query: req.query.clone(),
+                        total: 0,
+                        results: Vec::new(),
+                    });
+                }
+            }
+        };
+        let query = retrieve::combine(
+            text_q,
+            retrieve::filter_clauses(f, filters, &self.config.consent.opt_out, now),
+        );
+
+        let searcher = index.searcher();
+        let wanted = (filters.offset + filters.limit).max(self.config.rank.candidates);
+        let (total, top) = searcher
+            .search(
+                &query,
+                &(Count, TopDocs::with_limit(wanted).order_by_score()),
+            )
+            .map_err(|e| Error::Other(format!("search failed: {e}")))?;
+        let best = top.first().map_or(0.0, |(s, _)| *s).max(f32::EPSILON);
+        let percentiles = self.percentiles(index, &searcher);
+
+        let mut scored = Vec::with_capacity(top.len());
+        for (bm25, addr) in top {
+            let d: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?;
+            let Some(stored) = from_document(f, &d) else {
+                continue;
+            };
+            let mut rec = stored.record;
+            let relevance = if req.query.trim().is_empty() {
+                0.0
+            } else {
+                f64::from(bm25 / best)
+            };
+            let input = score::ScoreInput {
+                relevance,
+                query_niches: &expansion.niches,
+                audience_lang: filters.audience_lang.as_deref(),
+                now,
+                weights: &self.config.rank,
+                percentiles: &percentiles,
+            };
+            let (s, parts) = score::score(&rec, &input);
+            rec.score = Some(s);
+            if filters.explain {
+                rec.explain = Some(serde_json::to_value(&parts).expect("map serialises"));
+            }
+            scored.push(rec);
+        }
+        // Deterministic: equal scores are ordered by id.
+        scored.sort_by(|a, b| {
+            b.score
+                .unwrap_or(0.0)
+                .total_cmp(&a.score.unwrap_or(0.0))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let results = scored
+            .into_iter()
+            .skip(filters.offset)
+            .take(filters.limit)
+            .collect();
+        Ok(SearchResponse {
+            query: req.query.clone(),
+            total,
+            results,
+        })
+    }
+
+    /// Creators most like `key` (id, profile URL or handle): shared themes, niches and
+    /// hashtags, the same tier and audience language preferred; the creator excluded.
+    /// `None` when `key` is unknown.
+    pub fn similar(
+        &self,
+        index: &CreatorIndex,
+        key: &str,
+        limit: usize,
+    ) -> Result<Option<Vec<CreatorRecord>>> {
+        let Some(me) = index.get(key)? else {
+            return Ok(None);
+        };
+        let f = &index.fields;
+        let rec = &me.record;
+        let mut about = rec.themes.join(" ");
+        about.push(' ');
+        about.push_str(&rec.niches.join(" ").replace('_', " "));
+        let text_fields = [(f.themes, 2.0f32), (f.hashtags, 1.5), (f.bio, 0.5)];
+        let Some(text_q) = retrieve::text_query(index.tantivy(), &text_fields, &[(about, 1.0)])
+        else {
+            return Ok(Some(Vec::new()));
+        };
+        let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_q)];
+        if let Some(t) = rec.tier {
+            should.push((Occur::Should, boosted(f.tier, t.as_str(), 1.5)));
+        }
+        if let Some((lang, _)) = rec
+            .audience_languages
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+        {
+            should.push((Occur::Should, boosted(f.audience_lang, lang, 1.5)));
+        }
+        for n in &rec.niches {
+            should.push((Occur::Should, boosted(f.niches, n, 2.0)));
+        }
+        should.push((
+            Occur::MustNot,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.id, &rec.id),
+                IndexRecordOption::Basic,
+            )),
+        ));
+        let mut clauses = retrieve::filter_clauses(
+            f,
+            &Filters::default(),
+            &self.config.consent.opt_out,
+            chrono::Utc::now(),
+        );
+        clauses.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+        let query = BooleanQuery::new(clauses);
+        let searcher = index.searcher();
+        let top = searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())
+            .map_err(|e| Error::Other(format!("similar failed: {e}")))?;
+        let mut out = Vec::new();
+        for (s, addr) in top {
+            let d: TantivyDocument = searcher
+                .doc(addr)
+                .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?;
+            if let Some(mut c) = from_document(f, &d) {
+                c.record.score = Some(score::round4(f64::from(s)));
+                out.push(c.record);
+            }
+        }
+        Ok(Some(out))
+    }
+}
+
+fn boosted(field: tantivy::schema::Field, value: &str, boost: f32) -> Box<dyn Query> {
+    Box::new(tantivy::query::BoostQuery::new(
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, value),
+            IndexRecordOption::Basic,
+        )),
+        boost,
+    ))
+}

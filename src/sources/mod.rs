@@ -84,22 +84,23 @@ pub fn classify(url: &Url) -> Seed {
     base.set_query(None);
     base.set_fragment(None);
 
-    if matches!(host.as_str(), "bsky.app" | "www.bsky.app") {
-        if let ["profile", handle, ..] = segs.as_slice() {
+    let is_bsky = matches!(host.as_str(), "bsky.app" | "www.bsky.app");
+    let is_youtube = matches!(
+        host.as_str(),
+        "www.youtube.com" | "youtube.com" | "m.youtube.com"
+    );
+    match (is_bsky, is_youtube, segs.as_slice()) {
+        (true, _, ["profile", handle, ..]) => {
             return Seed::Bluesky {
                 handle: handle.to_ascii_lowercase(),
             };
         }
-    }
-    if matches!(
-        host.as_str(),
-        "www.youtube.com" | "youtube.com" | "m.youtube.com"
-    ) {
-        if let ["channel", id, ..] = segs.as_slice() {
+        (_, true, ["channel", id, ..]) => {
             return Seed::Youtube {
                 channel_id: id.to_string(),
             };
         }
+        _ => {}
     }
     match segs.as_slice() {
         [name] if name.starts_with('@') && name.len() > 1 => Seed::MastodonProfile {

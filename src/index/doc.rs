@@ -1,0 +1,143 @@
+//! From a creator (record + raw data) to a tantivy document, and back.
+
+use tantivy::schema::Value;
+use tantivy::{DateTime as TDate, TantivyDocument};
+
+use super::schema::Fields;
+use crate::model::{CreatorRecord, RawProfile};
+
+/// What the index stores per creator: the public record, and the raw data it was computed
+/// from (so evidence can be shown and signals recomputed without re-crawling).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCreator {
+    pub record: CreatorRecord,
+    pub raw: Option<RawProfile>,
+    pub gone: bool,
+}
+
+fn date(dt: chrono::DateTime<chrono::Utc>) -> TDate {
+    TDate::from_timestamp_micros(dt.timestamp_micros())
+}
+
+/// Texts written by the creator's audience (comments by others), one per line.
+pub fn audience_text(raw: &RawProfile) -> String {
+    let mut out = String::new();
+    for c in raw
+        .posts
+        .iter()
+        .flat_map(|p| &p.comments)
+        .filter(|c| !c.by_creator)
+    {
+        out.push_str(&c.text);
+        out.push('\n');
+    }
+    out
+}
+
+/// The creator's own posts, one per line.
+pub fn posts_text(raw: &RawProfile) -> String {
+    let mut out = String::new();
+    for p in &raw.posts {
+        out.push_str(&p.text);
+        out.push('\n');
+    }
+    out
+}
+
+pub fn to_document(
+    f: &Fields,
+    rec: &CreatorRecord,
+    raw: &RawProfile,
+    gone: bool,
+) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.id, &rec.id);
+    d.add_text(f.profile_url, &rec.profile_url);
+    d.add_text(f.handle, rec.handle.to_lowercase());
+    d.add_text(f.platform, &rec.platform);
+    if let Some(t) = rec.tier {
+        d.add_text(f.tier, t.as_str());
+    }
+    if let Some(l) = &rec.language {
+        d.add_text(f.language, l);
+    }
+    if let Some((lang, _)) = rec
+        .audience_languages
+        .iter()
+        .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| b.0.cmp(a.0)))
+    {
+        d.add_text(f.audience_lang, lang);
+    }
+    for n in &rec.niches {
+        d.add_text(f.niches, n);
+    }
+    for flag in &rec.brand_safety_flags {
+        d.add_text(f.safety_flags, flag);
+    }
+    if let Some(n) = rec.followers {
+        d.add_u64(f.followers, n);
+    }
+    if let Some(e) = rec.engagement_rate {
+        d.add_f64(f.engagement, e);
+    }
+    if let Some(s) = rec.sponsored_share {
+        d.add_f64(f.sponsored, s);
+    }
+    if let Some(t) = rec.last_post_at {
+        d.add_date(f.last_post, date(t));
+    }
+    d.add_date(f.fetched, date(rec.fetched_at));
+    d.add_u64(f.has_email, u64::from(!rec.emails.is_empty()));
+    d.add_u64(f.gone, u64::from(gone));
+
+    d.add_text(f.name, format!("{} {}", rec.display_name, rec.handle));
+    d.add_text(f.bio, &rec.bio);
+    let posts = posts_text(raw);
+    d.add_text(f.posts, &posts);
+    let mut tags: Vec<&str> = raw
+        .posts
+        .iter()
+        .flat_map(|p| p.hashtags.iter().map(String::as_str))
+        .collect();
+    tags.sort_unstable();
+    d.add_text(f.hashtags, tags.join(" "));
+    d.add_text(
+        f.themes,
+        format!(
+            "{} {}",
+            rec.themes.join(" "),
+            rec.niches.join(" ").replace('_', " ")
+        ),
+    );
+    let audience = audience_text(raw);
+    d.add_text(f.audience, &audience);
+    // Stemmed copies in the creator's own language (bio included), and in each language the
+    // audience writes substantially in.
+    for (code, posts_field, audience_field) in &f.stemmed {
+        if rec.language.as_deref() == Some(*code) {
+            d.add_text(*posts_field, format!("{}\n{}", rec.bio, posts));
+        }
+        if rec.audience_languages.get(*code).copied().unwrap_or(0.0) >= 0.2 {
+            d.add_text(*audience_field, &audience);
+        }
+    }
+    d.add_text(
+        f.record,
+        serde_json::to_string(rec).expect("a record always serialises"),
+    );
+    d.add_bytes(
+        f.raw,
+        &serde_json::to_vec(raw).expect("a raw profile always serialises"),
+    );
+    d
+}
+
+pub fn from_document(f: &Fields, d: &TantivyDocument) -> Option<StoredCreator> {
+    let record: CreatorRecord = serde_json::from_str(d.get_first(f.record)?.as_str()?).ok()?;
+    let raw = d
+        .get_first(f.raw)
+        .and_then(|v| v.as_bytes())
+        .and_then(|b| serde_json::from_slice(b).ok());
+    let gone = d.get_first(f.gone).and_then(|v| v.as_u64()).unwrap_or(0) == 1;
+    Some(StoredCreator { record, raw, gone })
+}

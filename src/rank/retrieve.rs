@@ -1,0 +1,191 @@
+//! Candidate retrieval: query text → tantivy term queries (never the query parser: user text
+//! is tokenised by each field's own analyser and turned into term queries, so no syntax can
+//! panic or hang it), filters → index queries, combined into one boolean query.
+
+use std::ops::Bound;
+
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DateTime as TDate, Index, Term};
+
+use super::filters::Filters;
+use crate::index::Fields;
+
+/// Query terms per field, analysed by that field's analyser.
+pub fn analyse(index: &Index, field: Field, text: &str) -> Vec<String> {
+    let Ok(mut analyzer) = index.tokenizer_for_field(field) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(tok) = stream.next() {
+        if !out.contains(&tok.text) {
+            out.push(tok.text.clone());
+        }
+    }
+    out
+}
+
+/// Text fields searched, with their boosts. Hashtags and themes say what a creator is about;
+/// the bio is what they claim; posts are what they do.
+pub fn text_fields(f: &Fields) -> Vec<(Field, f32)> {
+    let mut v = vec![
+        (f.hashtags, 2.0),
+        (f.themes, 2.0),
+        (f.posts, 1.0),
+        (f.bio, 1.0),
+        (f.name, 0.5),
+    ];
+    for (_, posts, _) in &f.stemmed {
+        v.push((*posts, 1.0));
+    }
+    v
+}
+
+/// A disjunction over `fields` of every analysed term of every text in `texts` (the query
+/// first, then its expansions at `expansion_boost`). `None` when nothing analysable remains.
+pub fn text_query(
+    index: &Index,
+    fields: &[(Field, f32)],
+    texts: &[(String, f32)],
+) -> Option<Box<dyn Query>> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (text, text_boost) in texts {
+        for (field, boost) in fields {
+            for term in analyse(index, *field, text) {
+                if !seen.insert((*field, term.clone())) {
+                    continue;
+                }
+                let q = TermQuery::new(
+                    Term::from_field_text(*field, &term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), boost * text_boost)),
+                ));
+            }
+        }
+    }
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
+fn term(field: Field, value: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn any_of(field: Field, values: &[&str]) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        values
+            .iter()
+            .map(|v| (Occur::Should, term(field, v)))
+            .collect(),
+    ))
+}
+
+/// The hard filters as index queries (Must / MustNot clauses).
+pub fn filter_clauses(
+    f: &Fields,
+    filters: &Filters,
+    opt_out: &[String],
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut c: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    if let Some(l) = &filters.lang {
+        c.push((Occur::Must, term(f.language, l)));
+    }
+    if let Some(l) = &filters.audience_lang {
+        c.push((Occur::Must, term(f.audience_lang, l)));
+    }
+    if !filters.tier.is_empty() {
+        let v: Vec<&str> = filters.tier.iter().map(|t| t.as_str()).collect();
+        c.push((Occur::Must, any_of(f.tier, &v)));
+    }
+    if !filters.platform.is_empty() {
+        let v: Vec<&str> = filters.platform.iter().map(|p| p.as_str()).collect();
+        c.push((Occur::Must, any_of(f.platform, &v)));
+    }
+    if filters.min_followers.is_some() || filters.max_followers.is_some() {
+        let lo = filters
+            .min_followers
+            .map_or(Bound::Included(Term::from_field_u64(f.followers, 0)), |n| {
+                Bound::Included(Term::from_field_u64(f.followers, n))
+            });
+        let hi = filters.max_followers.map_or(Bound::Unbounded, |n| {
+            Bound::Included(Term::from_field_u64(f.followers, n))
+        });
+        c.push((Occur::Must, Box::new(RangeQuery::new(lo, hi))));
+    }
+    if let Some(e) = filters.min_engagement {
+        c.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_f64(f.engagement, e)),
+                Bound::Unbounded,
+            )),
+        ));
+    }
+    if let Some(s) = filters.max_sponsored_share {
+        c.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_f64(f.sponsored, s)),
+            )),
+        ));
+    }
+    if let Some(days) = filters.active_within_days {
+        let since = now - chrono::Duration::days(i64::from(days));
+        c.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_date(
+                    f.last_post,
+                    TDate::from_timestamp_micros(since.timestamp_micros()),
+                )),
+                Bound::Unbounded,
+            )),
+        ));
+    }
+    if let Some(h) = filters.has_email {
+        c.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_u64(f.has_email, u64::from(h)),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    c.push((
+        Occur::MustNot,
+        Box::new(TermQuery::new(
+            Term::from_field_u64(f.gone, 1),
+            IndexRecordOption::Basic,
+        )),
+    ));
+    // Consent: opted-out creators are never returned, whatever the index still holds.
+    for who in opt_out {
+        let w = who.trim();
+        c.push((Occur::MustNot, term(f.profile_url, w)));
+        c.push((Occur::MustNot, term(f.id, &crate::model::creator_id(w))));
+        c.push((
+            Occur::MustNot,
+            term(f.handle, &w.trim_start_matches('@').to_lowercase()),
+        ));
+    }
+    c
+}
+
+/// Text query (or everything) AND the filters.
+pub fn combine(
+    text: Option<Box<dyn Query>>,
+    filters: Vec<(Occur, Box<dyn Query>)>,
+) -> BooleanQuery {
+    let mut clauses = filters;
+    clauses.push((Occur::Must, text.unwrap_or_else(|| Box::new(AllQuery))));
+    BooleanQuery::new(clauses)
+}

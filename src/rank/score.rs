@@ -1,0 +1,194 @@
+//! Re-ranking: each candidate's final score is a weighted sum of signal contributions, each
+//! in a known range, so `explain` can show exactly what moved a creator up or down.
+//!
+//! | signal | value in | meaning |
+//! |---|---|---|
+//! | relevance | 0–1 | BM25 over bio, posts, hashtags, themes, normalised by the best candidate |
+//! | theme_consistency | 0–1 | share of the creator's posts on the queried niche (or on their main niche when the query names none) |
+//! | authenticity | 0–1 | 1 − bot-comment share; × 0.2 when the inflated pattern is flagged; × 0.5 for declared bots |
+//! | engagement | 0–1 | engagement-rate percentile among peers of the same tier and platform |
+//! | comment_quality | 0–1 | substance of the comments |
+//! | creator_replies | 0–1 | share of comment threads the creator answers |
+//! | recency | 0–1 | exp(−days since last post / 45) |
+//! | audience_language | 0–1 | share of comments in `audience_lang` (only when given) |
+//! | sponsored_penalty | −1–0 | −max(0, sponsored share − 0.25) / 0.75: some sponsorship is normal, saturation is not |
+//! | undisclosed_penalty | −1–0 | −min(1, undisclosed sponsored posts / 3) |
+//!
+//! Unknown signals contribute a neutral value (documented per signal) rather than zero, so a
+//! creator is not punished for what a platform does not publish; they never earn a bonus.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::percentile::EngagementPercentiles;
+use crate::config::RankWeights;
+use crate::model::CreatorRecord;
+
+/// What scoring needs besides the record.
+pub struct ScoreInput<'a> {
+    pub relevance: f64,
+    /// Niche ids the query names (from the taxonomy), possibly empty.
+    pub query_niches: &'a [String],
+    pub audience_lang: Option<&'a str>,
+    pub now: DateTime<Utc>,
+    pub weights: &'a RankWeights,
+    pub percentiles: &'a EngagementPercentiles,
+}
+
+/// Score and per-signal contributions (signal → weight × value).
+pub fn score(rec: &CreatorRecord, input: &ScoreInput<'_>) -> (f64, BTreeMap<String, f64>) {
+    let w = input.weights;
+    let mut parts: BTreeMap<String, f64> = BTreeMap::new();
+    let mut add = |name: &str, weight: f64, value: f64| {
+        parts.insert(name.to_string(), round4(weight * value));
+    };
+
+    add("relevance", w.relevance, input.relevance.clamp(0.0, 1.0));
+
+    let focus = if input.query_niches.is_empty() {
+        rec.theme_consistency.unwrap_or(0.0) * input.relevance.clamp(0.0, 1.0)
+    } else {
+        input
+            .query_niches
+            .iter()
+            .map(|n| rec.niche_shares.get(n).copied().unwrap_or(0.0))
+            .fold(0.0, f64::max)
+    };
+    add("theme_consistency", w.theme_consistency, focus);
+
+    let mut auth = 1.0 - rec.bot_comment_share.unwrap_or(0.3);
+    if rec.inflated {
+        auth *= 0.2;
+    }
+    if rec.is_bot {
+        auth *= 0.5;
+    }
+    add("authenticity", w.authenticity, auth.clamp(0.0, 1.0));
+
+    let eng = match (rec.engagement_rate, rec.tier) {
+        (Some(e), Some(t)) => input.percentiles.percentile(t.as_str(), &rec.platform, e),
+        _ => 0.3,
+    };
+    add("engagement", w.engagement, eng);
+
+    add(
+        "comment_quality",
+        w.comment_quality,
+        rec.comment_quality.unwrap_or(0.2),
+    );
+    add(
+        "creator_replies",
+        w.creator_replies,
+        rec.creator_reply_share.unwrap_or(0.0),
+    );
+
+    let recency = rec.last_post_at.map_or(0.0, |t| {
+        let days = (input.now - t).num_seconds().max(0) as f64 / 86_400.0;
+        (-days / 45.0).exp()
+    });
+    add("recency", w.recency, recency);
+
+    if let Some(lang) = input.audience_lang {
+        add(
+            "audience_language",
+            w.audience_language,
+            rec.audience_languages.get(lang).copied().unwrap_or(0.0),
+        );
+    }
+
+    let sponsored = rec.sponsored_share.unwrap_or(0.0);
+    add(
+        "sponsored_penalty",
+        w.sponsored_penalty,
+        -((sponsored - 0.25).max(0.0) / 0.75),
+    );
+    add(
+        "undisclosed_penalty",
+        w.undisclosed_penalty,
+        -(rec.undisclosed_sponsored_posts as f64 / 3.0).min(1.0),
+    );
+
+    let total = round4(parts.values().sum());
+    (total, parts)
+}
+
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Tier;
+
+    fn input<'a>(
+        w: &'a RankWeights,
+        p: &'a EngagementPercentiles,
+        niches: &'a [String],
+    ) -> ScoreInput<'a> {
+        ScoreInput {
+            relevance: 1.0,
+            query_niches: niches,
+            audience_lang: None,
+            now: Utc::now(),
+            weights: w,
+            percentiles: p,
+        }
+    }
+
+    #[test]
+    fn focus_beats_a_keyword_bio() {
+        let w = RankWeights::default();
+        let p = EngagementPercentiles::default();
+        let niches = vec!["skincare".to_string()];
+        let focused = CreatorRecord {
+            niche_shares: [("skincare".to_string(), 0.9)].into(),
+            bot_comment_share: Some(0.1),
+            tier: Some(Tier::Micro),
+            ..Default::default()
+        };
+        let stuffed = CreatorRecord {
+            niche_shares: [("gaming".to_string(), 0.9)].into(),
+            bot_comment_share: Some(0.1),
+            tier: Some(Tier::Micro),
+            ..Default::default()
+        };
+        let (a, ea) = score(&focused, &input(&w, &p, &niches));
+        let (b, _) = score(&stuffed, &input(&w, &p, &niches));
+        assert!(a > b, "{a} vs {b}");
+        assert_eq!(ea["theme_consistency"], 1.35);
+    }
+
+    #[test]
+    fn penalties_are_negative_and_bounded() {
+        let w = RankWeights::default();
+        let p = EngagementPercentiles::default();
+        let rec = CreatorRecord {
+            sponsored_share: Some(1.0),
+            undisclosed_sponsored_posts: 10,
+            ..Default::default()
+        };
+        let (_, e) = score(&rec, &input(&w, &p, &[]));
+        assert_eq!(e["sponsored_penalty"], -1.0);
+        assert_eq!(e["undisclosed_penalty"], -0.5);
+    }
+
+    #[test]
+    fn inflated_accounts_lose_authenticity() {
+        let w = RankWeights::default();
+        let p = EngagementPercentiles::default();
+        let honest = CreatorRecord {
+            bot_comment_share: Some(0.2),
+            ..Default::default()
+        };
+        let bought = CreatorRecord {
+            bot_comment_share: Some(0.2),
+            inflated: true,
+            ..Default::default()
+        };
+        let (_, a) = score(&honest, &input(&w, &p, &[]));
+        let (_, b) = score(&bought, &input(&w, &p, &[]));
+        assert!(a["authenticity"] > 4.0 * b["authenticity"]);
+    }
+}
