@@ -54,6 +54,7 @@ pub async fn crawl(config: &Config, index_path: &Path, a: CrawlArgs) -> anyhow::
                 shard,
                 progress: !a.json,
                 mode: "crawl".into(),
+                ..Default::default()
             },
         )
         .await?

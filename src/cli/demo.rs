@@ -111,6 +111,7 @@ pub async fn run(config: &Config, index_path: &Path, a: DemoArgs) -> anyhow::Res
             shard: None,
             progress: !a.json,
             mode: "demo".into(),
+            ..Default::default()
         },
     )
     .await?;

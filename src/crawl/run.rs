@@ -38,6 +38,11 @@ pub struct CrawlOptions {
     pub progress: bool,
     /// A label distinguishing crawl modes in the resume key (e.g. "refresh").
     pub mode: String,
+    /// Refresh: seed URL (normalised) → id of the indexed creator it re-reads. A creator whose
+    /// seed answers 404/410 on `refresh.gone_after` consecutive refreshes is marked gone.
+    pub refresh_targets: HashMap<String, String>,
+    /// Refresh: discovered creators fetched more recently than this are not re-read.
+    pub fresh_within: Option<Duration>,
 }
 
 /// The end-of-crawl report (table on a terminal, one JSON object with `--json`).
@@ -52,6 +57,10 @@ pub struct CrawlSummary {
     pub creators_new: u64,
     pub creators_updated: u64,
     pub creators_removed: u64,
+    /// Refresh: creators marked gone after repeated 404/410 answers.
+    pub creators_gone: u64,
+    /// Refresh: creators whose source answered 404/410 this time (not yet gone).
+    pub creators_missing: u64,
     pub skipped_robots: u64,
     pub skipped_opted_out: u64,
     pub skipped_out_of_shard: u64,
@@ -177,19 +186,16 @@ pub async fn crawl(
         };
         inflight.remove(task.url.as_str());
         summary.urls_read += 1;
-        apply(
+        let mut batch = Batch {
             config,
             index,
-            &mut writer,
-            &extractor,
-            &mut frontier,
-            &mut summary,
-            &opts,
-            task.url.as_str(),
-            task.depth,
-            out,
-        )
-        .await?;
+            writer: &mut writer,
+            extractor: &extractor,
+            frontier: &mut frontier,
+            summary: &mut summary,
+            opts: &opts,
+        };
+        batch.apply(task.url.as_str(), task.depth, out).await?;
 
         if writer.pending() >= c.commit_every {
             commit_batch(
@@ -242,76 +248,126 @@ pub async fn crawl(
     Ok(summary)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn apply(
-    config: &Config,
-    index: &CreatorIndex,
-    writer: &mut crate::index::CreatorWriter,
-    extractor: &Arc<Extractor>,
-    frontier: &mut Frontier,
-    summary: &mut CrawlSummary,
-    opts: &CrawlOptions,
-    read_url: &str,
-    depth: u32,
-    out: SourceOutput,
-) -> Result<()> {
-    for p in out.problems {
-        summary.problem(p);
-    }
-    for url in &out.opted_out {
-        // A creator who opted out is removed from the index on the next crawl.
-        if index.get(url)?.is_some() {
-            writer.delete(&creator_id(url));
-            summary.creators_removed += 1;
+/// Applies what one source read produced to the index writer and the frontier.
+struct Batch<'a> {
+    config: &'a Config,
+    index: &'a CreatorIndex,
+    writer: &'a mut crate::index::CreatorWriter,
+    extractor: &'a Arc<Extractor>,
+    frontier: &'a mut Frontier,
+    summary: &'a mut CrawlSummary,
+    opts: &'a CrawlOptions,
+}
+
+impl Batch<'_> {
+    async fn apply(&mut self, read_url: &str, depth: u32, out: SourceOutput) -> Result<()> {
+        let gone_answer = out.profiles.is_empty()
+            && out
+                .problems
+                .iter()
+                .any(|p| p.kind == "http_404" || p.kind == "http_410");
+        for p in out.problems {
+            self.summary.problem(p);
         }
-        summary.skipped_opted_out += 1;
+        if let Some(id) = self.opts.refresh_targets.get(read_url)
+            && gone_answer
+        {
+            self.strike(id)?;
+        }
+        for url in &out.opted_out {
+            self.remove_if_indexed(url)?;
+        }
+        for d in &out.discovered {
+            self.discover(d, depth)?;
+        }
+        for raw in out.profiles {
+            self.upsert(raw, read_url).await?;
+        }
+        Ok(())
     }
-    for d in &out.discovered {
-        if let Some(u) = parse_http(d) {
-            if frontier.push(&u, depth + 1) {
-                summary.discovered += 1;
+
+    /// A creator who opted out is removed from the index on the next crawl.
+    fn remove_if_indexed(&mut self, profile_url: &str) -> Result<()> {
+        if self.index.get(profile_url)?.is_some() {
+            self.writer.delete(&creator_id(profile_url));
+            self.summary.creators_removed += 1;
+        }
+        self.summary.skipped_opted_out += 1;
+        Ok(())
+    }
+
+    fn discover(&mut self, url: &str, depth: u32) -> Result<()> {
+        let Some(u) = parse_http(url) else {
+            return Ok(());
+        };
+        if let Some(fresh) = self.opts.fresh_within
+            && let Some(known) = self.index.get(u.as_str())?
+        {
+            let age = chrono::Utc::now() - known.record.fetched_at;
+            if age.to_std().is_ok_and(|a| a < fresh) {
+                return Ok(());
             }
         }
+        if self.frontier.push(&u, depth + 1) {
+            self.summary.discovered += 1;
+        }
+        Ok(())
     }
-    for mut raw in out.profiles {
+
+    async fn upsert(&mut self, mut raw: RawProfile, read_url: &str) -> Result<()> {
         if raw.profile_url.is_empty() {
-            continue;
+            return Ok(());
         }
-        if opted_out(config, &raw.profile_url, &raw.handle) {
-            if index.get(&raw.profile_url)?.is_some() {
-                writer.delete(&creator_id(&raw.profile_url));
-                summary.creators_removed += 1;
-            }
-            summary.skipped_opted_out += 1;
-            continue;
+        if opted_out(self.config, &raw.profile_url, &raw.handle) {
+            return self.remove_if_indexed(&raw.profile_url.clone());
         }
-        if !in_shard(&raw.profile_url, opts.shard) {
-            summary.skipped_out_of_shard += 1;
-            continue;
+        if !in_shard(&raw.profile_url, self.opts.shard) {
+            self.summary.skipped_out_of_shard += 1;
+            return Ok(());
         }
         // The profile URL is known now: do not read it again through another link.
-        frontier.mark_seen(&raw.profile_url);
+        self.frontier.mark_seen(&raw.profile_url);
         raw.source_url.get_or_insert_with(|| read_url.to_string());
-        let previous = index.get(&raw.profile_url)?;
+        let previous = self.index.get(&raw.profile_url)?;
         let history = previous
             .as_ref()
             .map(|p| p.record.follower_history.clone())
             .unwrap_or_default();
-        let ex = extractor.clone();
+        let ex = self.extractor.clone();
         let (record, raw) = tokio::task::spawn_blocking(move || {
             let rec = ex.extract(&raw, &history, chrono::Utc::now());
             (rec, raw)
         })
         .await
         .map_err(|e| crate::Error::Other(format!("extraction task failed: {e}")))?;
-        writer.upsert(&record, &raw)?;
+        self.writer.upsert(&record, &raw)?;
         if previous.is_some() {
-            summary.creators_updated += 1;
+            self.summary.creators_updated += 1;
         } else {
-            summary.creators_new += 1;
+            self.summary.creators_new += 1;
         }
+        Ok(())
     }
-    Ok(())
+
+    /// The source said 404/410 for a creator being refreshed: count it; after
+    /// `refresh.gone_after` consecutive answers the creator is hidden from search. Timeouts,
+    /// 5xx and robots outages never get here.
+    fn strike(&mut self, id: &str) -> Result<()> {
+        let Some(stored) = self.index.get(id)? else {
+            return Ok(());
+        };
+        let mut rec = stored.record;
+        let raw = stored.raw.unwrap_or_default();
+        rec.gone_strikes += 1;
+        if rec.gone_strikes >= self.config.refresh.gone_after {
+            self.writer.mark_gone(&rec, &raw)?;
+            self.summary.creators_gone += 1;
+        } else {
+            self.writer.upsert(&rec, &raw)?;
+            self.summary.creators_missing += 1;
+        }
+        Ok(())
+    }
 }
 
 fn commit_batch(
