@@ -43,3 +43,62 @@ pub fn test_config() -> Config {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
+
+// ---- a small generated web world (schema.org ProfilePage + SocialMediaPosting pages) ----
+
+/// Write `n` web creators under `dir/c/<i>/` (profile `index.html` linking two post pages),
+/// plus an allow-all robots.txt. Returns the profile paths (`/c/<i>/`), to be prefixed with
+/// the server's base URL. Follower counts are `1000 * (i + 1)`.
+pub fn write_web_world(dir: &std::path::Path, n: usize) -> Vec<String> {
+    std::fs::write(dir.join("robots.txt"), "User-agent: *\nAllow: /\n").unwrap();
+    let niches = [
+        ("vegan skincare", "#veganskincare serum for sensitive skin, fragrance free moisturiser"),
+        ("specialty coffee", "#coffee pour over with a light roast Ethiopian, grinder settings"),
+        ("trail running", "#trailrunning long run in the hills, shoes with good grip"),
+    ];
+    let mut paths = Vec::new();
+    for i in 0..n {
+        let (niche, text) = niches[i % niches.len()];
+        let p = dir.join(format!("c/{i}"));
+        std::fs::create_dir_all(&p).unwrap();
+        write_profile(&p, i, niche, 1000 * (i as u64 + 1));
+        for j in 0..2 {
+            std::fs::write(
+                p.join(format!("post{j}.html")),
+                post_page(&format!("{{{{base}}}}/c/{i}/"), &format!("{{{{base}}}}/c/{i}/post{j}.html"), text, j),
+            )
+            .unwrap();
+        }
+        paths.push(format!("/c/{i}/"));
+    }
+    paths
+}
+
+/// (Re)write creator `i`'s profile page with `followers`.
+pub fn write_profile(p: &std::path::Path, i: usize, niche: &str, followers: u64) {
+    let html = format!(
+        r#"<!doctype html><html><head><title>Creator {i}</title>
+<script type="application/ld+json">
+{{"@context":"https://schema.org","@type":"ProfilePage","mainEntity":{{"@type":"Person",
+"name":"Creator {i}","alternateName":"creator{i}","description":"I write about {niche}.",
+"url":"{{{{base}}}}/c/{i}/",
+"interactionStatistic":[{{"@type":"InteractionCounter","interactionType":"https://schema.org/FollowAction","userInteractionCount":{followers}}}]}}}}
+</script></head><body><h1>Creator {i}</h1>
+<a href="post0.html">post 0</a> <a href="post1.html">post 1</a></body></html>"#
+    );
+    std::fs::write(p.join("index.html"), html).unwrap();
+}
+
+fn post_page(author: &str, url: &str, text: &str, j: usize) -> String {
+    format!(
+        r#"<!doctype html><html><head>
+<script type="application/ld+json">
+{{"@context":"https://schema.org","@type":"SocialMediaPosting","url":"{url}",
+"author":{{"@type":"Person","url":"{author}"}},
+"datePublished":"2026-11-{day:02}T10:00:00Z","text":"{text} (part {j})",
+"interactionStatistic":[{{"@type":"InteractionCounter","interactionType":"https://schema.org/LikeAction","userInteractionCount":120}}],
+"comment":[{{"@type":"Comment","text":"Where can I buy this? Is it good for beginners?","author":{{"@type":"Person","name":"reader{j}"}}}}]}}
+</script></head><body><p>{text}</p></body></html>"#,
+        day = 10 + j
+    )
+}
