@@ -1,0 +1,620 @@
+//! Pure parsing of Mastodon REST API entities (Account, Status, Context, tag timelines, the
+//! `Link` pagination header) into the shared model. No I/O here; `super` sequences requests.
+//!
+//! Every field is read on its own: a missing or mistyped field costs that field, never the
+//! record. Only what a record cannot exist without (an account's `id` and `url`, a status's
+//! `id`) makes a parser return an error.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use url::Url;
+
+use crate::model::{Comment, Platform, Post, RawProfile};
+use crate::sources::html_text;
+use crate::sources::lenient_json::count;
+
+/// An account as `/api/v1/accounts/lookup` (or any embedded `account`) returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    /// Server-local id, used in the statuses/context paths.
+    pub id: String,
+    /// Canonical profile URL (the account's `url`).
+    pub url: String,
+    /// The profile without posts.
+    pub profile: RawProfile,
+    /// `noindex: true`, `discoverable: false` or `indexable: false`.
+    pub opts_out: bool,
+    /// `suspended: true`: the server keeps a husk with no content.
+    pub suspended: bool,
+    /// `moved.url`: the account moved there and is no longer used.
+    pub moved_to: Option<String>,
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+/// An id as a string; very old or non-Mastodon servers send numbers.
+fn id_of(v: &Value) -> Option<String> {
+    match v.get("id")? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn http_url(s: Option<&str>) -> Option<String> {
+    let u = Url::parse(s?.trim()).ok()?;
+    matches!(u.scheme(), "http" | "https").then(|| u.to_string())
+}
+
+fn time(v: &Value, key: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s(v, key)?.trim())
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Consent as the account object states it. Only an explicit value counts: `discoverable` is
+/// often `null` or absent (old servers, accounts that never chose), which is not a refusal.
+pub fn opts_out(account: &Value) -> bool {
+    account.get("noindex").and_then(Value::as_bool) == Some(true)
+        || account.get("discoverable").and_then(Value::as_bool) == Some(false)
+        || account.get("indexable").and_then(Value::as_bool) == Some(false)
+}
+
+/// `username@host` for any account: remote accounts' `acct` already has the host, local ones
+/// get the host of their profile URL.
+pub fn full_handle(account: &Value, url: &str) -> String {
+    let acct = s(account, "acct")
+        .or_else(|| s(account, "username"))
+        .unwrap_or_default()
+        .trim()
+        .trim_start_matches('@');
+    if acct.contains('@') || acct.is_empty() {
+        return acct.to_string();
+    }
+    match Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+    {
+        Some(host) => format!("{acct}@{host}"),
+        None => acct.to_string(),
+    }
+}
+
+/// Field names that state where someone lives or works, in the languages we meet.
+const LOCATION_NAMES: &[&str] = &[
+    "location",
+    "located",
+    "based in",
+    "city",
+    "place",
+    "where",
+    "home",
+    "country",
+    "region",
+    "ort",
+    "wohnort",
+    "standort",
+    "stadt",
+    "heimat",
+    "ubicación",
+    "ubicacion",
+    "ciudad",
+    "país",
+    "pais",
+    "lugar",
+    "lieu",
+    "ville",
+    "localisation",
+    "località",
+    "luogo",
+    "localização",
+    "cidade",
+    "📍",
+    "🌍",
+    "🌎",
+    "🌏",
+];
+
+/// The value of the first profile field whose name says "location".
+pub fn location_from_fields(fields: &[(String, String)]) -> Option<String> {
+    fields.iter().find_map(|(name, value)| {
+        let n = name.trim().to_lowercase();
+        let n = n.trim_end_matches(':').trim();
+        let hit = LOCATION_NAMES
+            .iter()
+            .any(|l| n == *l || n.starts_with(&format!("{l} ")))
+            || n.contains("location")
+            || n.starts_with('📍');
+        let value = value.trim();
+        (hit && !value.is_empty() && value.len() <= 120).then(|| value.to_string())
+    })
+}
+
+/// Parse an Account entity. Errors only when `id` or `url` is missing: without them there is
+/// neither a canonical URL nor a way to ask for the statuses.
+pub fn parse_account(v: &Value) -> Result<Account, String> {
+    if !v.is_object() {
+        return Err("account is not a JSON object".into());
+    }
+    let id = id_of(v).ok_or("account without an id")?;
+    let url = http_url(s(v, "url")).ok_or("account without an http(s) url")?;
+
+    let mut fields = Vec::new();
+    let mut links = Vec::new();
+    if let Some(arr) = v.get("fields").and_then(Value::as_array) {
+        for f in arr {
+            let name = html_text::to_text(s(f, "name").unwrap_or_default());
+            let value = html_text::convert(s(f, "value").unwrap_or_default());
+            if name.is_empty() && value.text.is_empty() {
+                continue;
+            }
+            for l in value.links.iter().chain(&value.mentions) {
+                if !links.contains(l) {
+                    links.push(l.clone());
+                }
+            }
+            fields.push((name, value.text));
+        }
+    }
+    let bio = html_text::convert(s(v, "note").unwrap_or_default());
+    for l in bio.links.iter() {
+        if !links.contains(l) {
+            links.push(l.clone());
+        }
+    }
+    let display_name = s(v, "display_name")
+        .unwrap_or_default()
+        .replace('\u{200b}', "")
+        .trim()
+        .to_string();
+    let profile = RawProfile {
+        profile_url: url.clone(),
+        platform: Some(Platform::Mastodon),
+        handle: full_handle(v, &url),
+        display_name,
+        bio: bio.text,
+        followers: v.get("followers_count").and_then(count),
+        following: v.get("following_count").and_then(count),
+        posts_count: v.get("statuses_count").and_then(count),
+        location: location_from_fields(&fields),
+        fields,
+        links,
+        is_bot: v.get("bot").and_then(Value::as_bool) == Some(true),
+        opted_out: opts_out(v),
+        lang_hint: None,
+        posts: Vec::new(),
+    };
+    Ok(Account {
+        id,
+        opts_out: profile.opted_out,
+        suspended: v.get("suspended").and_then(Value::as_bool) == Some(true),
+        moved_to: v.get("moved").and_then(|m| http_url(s(m, "url"))),
+        url,
+        profile,
+    })
+}
+
+/// The author of a status (`account.id`, `account.url`), if readable.
+fn author(status: &Value) -> (Option<String>, Option<String>) {
+    match status.get("account") {
+        Some(a) => (id_of(a), http_url(s(a, "url"))),
+        None => (None, None),
+    }
+}
+
+/// A status as a [`Post`] (no comments yet). `None` without an id.
+pub fn parse_post(v: &Value) -> Option<Post> {
+    let id = id_of(v)?;
+    let content = html_text::convert(s(v, "content").unwrap_or_default());
+    let spoiler = s(v, "spoiler_text").unwrap_or_default().trim();
+    // A content warning is the first thing the author wrote; keep it before the body.
+    let text = if spoiler.is_empty() {
+        content.text
+    } else if content.text.is_empty() {
+        spoiler.to_string()
+    } else {
+        format!("{spoiler}\n{}", content.text)
+    };
+    let mut hashtags: Vec<String> = Vec::new();
+    for t in v
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(name) = s(t, "name") {
+            let name = name.trim().trim_start_matches('#').to_lowercase();
+            if !name.is_empty() && !hashtags.contains(&name) {
+                hashtags.push(name);
+            }
+        }
+    }
+    let mut mentions: Vec<String> = Vec::new();
+    for m in v
+        .get("mentions")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let who = http_url(s(m, "url")).or_else(|| s(m, "acct").map(|a| format!("@{a}")));
+        if let Some(who) = who {
+            if !mentions.contains(&who) {
+                mentions.push(who);
+            }
+        }
+    }
+    let mut links = content.links;
+    if let Some(card) = v.get("card").and_then(|c| http_url(s(c, "url"))) {
+        if !links.contains(&card) {
+            links.push(card);
+        }
+    }
+    let shares = match (
+        v.get("reblogs_count").and_then(count),
+        v.get("quotes_count").and_then(count),
+    ) {
+        (None, None) => None,
+        (a, b) => Some(a.unwrap_or(0) + b.unwrap_or(0)),
+    };
+    Some(Post {
+        url: http_url(s(v, "url"))
+            .or_else(|| http_url(s(v, "uri")))
+            .unwrap_or_default(),
+        id,
+        text,
+        published_at: time(v, "created_at"),
+        likes: v.get("favourites_count").and_then(count),
+        shares,
+        comments_count: v.get("replies_count").and_then(count),
+        views: None,
+        hashtags,
+        mentions,
+        links,
+        lang_hint: s(v, "language")
+            .map(|l| l.trim().to_lowercase())
+            .filter(|l| !l.is_empty()),
+        branded_content: false,
+        comments: Vec::new(),
+    })
+}
+
+/// One page of an account's statuses, split into the creator's own posts and what only leads
+/// elsewhere.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatusPage {
+    /// The creator's own statuses, in API order (newest first).
+    pub posts: Vec<Post>,
+    /// Authors of boosted statuses (not the creator's posts; attributed to them).
+    pub boosted_authors: Vec<String>,
+    /// Boosted authors whose account object opts out of indexing.
+    pub opted_out: Vec<String>,
+    /// Entries read (boosts included); an empty page ends pagination.
+    pub entries: usize,
+}
+
+/// Parse `/api/v1/accounts/:id/statuses`. A boost (`reblog` non-null) goes to its original
+/// author; a status by someone else (which the endpoint should never return) is dropped.
+pub fn parse_statuses(v: &Value, creator_id: &str) -> Result<StatusPage, String> {
+    let arr = v.as_array().ok_or("statuses is not a JSON array")?;
+    let mut page = StatusPage {
+        entries: arr.len(),
+        ..Default::default()
+    };
+    for status in arr {
+        if let Some(original) = status.get("reblog").filter(|r| r.is_object()) {
+            let (_, url) = author(original);
+            let out = original.get("account").is_some_and(opts_out);
+            if let Some(url) = url {
+                let list = if out {
+                    &mut page.opted_out
+                } else {
+                    &mut page.boosted_authors
+                };
+                if !list.contains(&url) {
+                    list.push(url);
+                }
+            }
+            continue;
+        }
+        let (author_id, _) = author(status);
+        if author_id.as_deref().is_some_and(|a| a != creator_id) {
+            continue;
+        }
+        if let Some(post) = parse_post(status) {
+            page.posts.push(post);
+        }
+    }
+    Ok(page)
+}
+
+/// Replies to one post, from `/api/v1/statuses/:id/context`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Thread {
+    pub comments: Vec<Comment>,
+    /// Reply authors other than the creator, for discovery.
+    pub authors: Vec<String>,
+    /// Reply authors whose account object opts out of indexing.
+    pub opted_out: Vec<String>,
+}
+
+/// Parse a Context: `descendants` become comments on `post_id`; a reply by `creator_id` (or by
+/// the account at `creator_url`) is a creator reply.
+pub fn parse_context(
+    v: &Value,
+    post_id: &str,
+    creator_id: &str,
+    creator_url: &str,
+) -> Result<Thread, String> {
+    if !v.is_object() {
+        return Err("context is not a JSON object".into());
+    }
+    let mut thread = Thread::default();
+    let Some(desc) = v.get("descendants") else {
+        return Ok(thread);
+    };
+    let desc = desc
+        .as_array()
+        .ok_or("context descendants is not an array")?;
+    for d in desc {
+        let Some(id) = id_of(d) else { continue };
+        let account = d.get("account").cloned().unwrap_or(Value::Null);
+        let (author_id, author_url) = author(d);
+        let by_creator =
+            author_id.as_deref() == Some(creator_id) || author_url.as_deref() == Some(creator_url);
+        let parent_id = match d.get("in_reply_to_id") {
+            Some(Value::String(p)) if p != post_id => Some(p.clone()),
+            Some(Value::Number(n)) if n.to_string() != post_id => Some(n.to_string()),
+            _ => None,
+        };
+        let content = html_text::to_text(s(d, "content").unwrap_or_default());
+        let spoiler = s(d, "spoiler_text").unwrap_or_default().trim();
+        let text = if spoiler.is_empty() {
+            content
+        } else {
+            format!("{spoiler}\n{content}")
+        };
+        if !by_creator {
+            if let Some(u) = &author_url {
+                let list = if opts_out(&account) {
+                    &mut thread.opted_out
+                } else {
+                    &mut thread.authors
+                };
+                if !list.contains(u) {
+                    list.push(u.clone());
+                }
+            }
+        }
+        thread.comments.push(Comment {
+            id,
+            parent_id,
+            author_handle: author_url
+                .as_deref()
+                .map(|u| full_handle(&account, u))
+                .unwrap_or_default(),
+            author_url,
+            text,
+            published_at: time(d, "created_at"),
+            likes: d.get("favourites_count").and_then(count),
+            by_creator,
+        });
+    }
+    Ok(thread)
+}
+
+/// Authors found on a tag timeline (`/api/v1/timelines/tag/:tag`), boosted authors included.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TagAuthors {
+    pub discovered: Vec<String>,
+    pub opted_out: Vec<String>,
+}
+
+pub fn parse_tag_timeline(v: &Value) -> Result<TagAuthors, String> {
+    let arr = v.as_array().ok_or("tag timeline is not a JSON array")?;
+    let mut out = TagAuthors::default();
+    let mut add = |status: &Value| {
+        let Some(account) = status.get("account") else {
+            return;
+        };
+        let Some(url) = http_url(s(account, "url")) else {
+            return;
+        };
+        let list = if opts_out(account) {
+            &mut out.opted_out
+        } else {
+            &mut out.discovered
+        };
+        if !list.contains(&url) {
+            list.push(url);
+        }
+    };
+    for status in arr {
+        add(status);
+        if let Some(original) = status.get("reblog").filter(|r| r.is_object()) {
+            add(original);
+        }
+    }
+    Ok(out)
+}
+
+/// The `rel="next"` URL of a `Link` header (RFC 8288), as Mastodon paginates.
+pub fn next_link(header: &str) -> Option<String> {
+    // Entries are `<url>; param; param`, separated by commas; URLs are in angle brackets so a
+    // comma inside one cannot split an entry if we scan bracket by bracket.
+    let mut rest = header;
+    while let Some(open) = rest.find('<') {
+        let close = open + rest[open..].find('>')?;
+        let target = &rest[open + 1..close];
+        let after = &rest[close + 1..];
+        let params_end = after.find('<').unwrap_or(after.len());
+        let params = &after[..params_end];
+        let is_next = params.split(';').any(|p| {
+            let p = p.trim().trim_end_matches(',').trim();
+            let Some((k, val)) = p.split_once('=') else {
+                return false;
+            };
+            k.trim().eq_ignore_ascii_case("rel")
+                && val
+                    .trim()
+                    .trim_matches('"')
+                    .split_whitespace()
+                    .any(|r| r.eq_ignore_ascii_case("next"))
+        });
+        if is_next {
+            return Some(target.trim().to_string());
+        }
+        rest = after;
+    }
+    None
+}
+
+/// The language most of `posts` declare (ties: the one seen first).
+pub fn majority_lang(posts: &[Post]) -> Option<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for p in posts {
+        if let Some(l) = p.lang_hint.as_deref() {
+            match counts.iter_mut().find(|(k, _)| *k == l) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((l, 1)),
+            }
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts
+        .into_iter()
+        .find(|(_, n)| *n == best)
+        .map(|(l, _)| l.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn account_fields_location_and_consent() {
+        let text = r#"{
+            "id": "42", "username": "anna", "acct": "anna", "display_name": "Anna\u200b :leaf:",
+            "url": "https://social.example/@anna", "note": "<p>Vegan skincare<br>DMs open</p>",
+            "bot": false, "discoverable": null, "followers_count": "1,234",
+            "following_count": 10, "statuses_count": 1e309,
+            "fields": [
+                {"name": "Ort", "value": "Berlin", "verified_at": null},
+                {"name": "Web", "value": "<a href=\"https://anna.example/\" rel=\"me\"><span class=\"invisible\">https://</span><span>anna.example/</span></a>"}
+            ]
+        }"#;
+        let v = crate::sources::lenient_json::parse(text).unwrap();
+        let a = parse_account(&v).unwrap();
+        assert_eq!(a.id, "42");
+        assert_eq!(a.profile.handle, "anna@social.example");
+        assert_eq!(a.profile.display_name, "Anna :leaf:");
+        assert_eq!(a.profile.bio, "Vegan skincare\nDMs open");
+        assert_eq!(a.profile.followers, Some(1234));
+        assert_eq!(
+            a.profile.posts_count, None,
+            "an out-of-range count costs that field"
+        );
+        assert_eq!(a.profile.location.as_deref(), Some("Berlin"));
+        assert_eq!(a.profile.links, vec!["https://anna.example/"]);
+        assert!(!a.opts_out, "discoverable: null is no refusal");
+
+        for (k, val) in [
+            ("noindex", true),
+            ("discoverable", false),
+            ("indexable", false),
+        ] {
+            let mut w = v.clone();
+            w[k] = json!(val);
+            assert!(parse_account(&w).unwrap().opts_out, "{k}: {val}");
+        }
+        assert!(parse_account(&json!({"id": "1"})).is_err());
+        assert!(parse_account(&json!({"url": "https://x.example/@a"})).is_err());
+        assert!(parse_account(&json!([])).is_err());
+    }
+
+    #[test]
+    fn mistyped_status_fields_cost_only_themselves() {
+        let v = json!([
+            {"id": "1", "account": {"id": "42"}, "content": 7, "favourites_count": "12",
+             "reblogs_count": null, "replies_count": [], "created_at": "yesterday",
+             "tags": "nope", "mentions": [{"acct": "ben@else.example"}], "language": null},
+            {"id": "2", "account": {"id": "42"}, "reblog": {"id": "9", "account": {"id": "7", "url": "https://o.example/@orig"}}},
+            {"id": "3", "account": {"id": "99"}, "content": "<p>not mine</p>"},
+            {"content": "no id"}
+        ]);
+        let page = parse_statuses(&v, "42").unwrap();
+        assert_eq!(page.entries, 4);
+        assert_eq!(page.posts.len(), 1);
+        let p = &page.posts[0];
+        assert_eq!(p.likes, Some(12));
+        assert_eq!(p.shares, None);
+        assert_eq!(p.comments_count, None);
+        assert_eq!(p.published_at, None);
+        assert_eq!(p.text, "");
+        assert_eq!(p.mentions, vec!["@ben@else.example"]);
+        assert_eq!(page.boosted_authors, vec!["https://o.example/@orig"]);
+    }
+
+    #[test]
+    fn context_parents_and_creator_replies() {
+        let v = json!({"ancestors": [], "descendants": [
+            {"id": "11", "in_reply_to_id": "10", "account": {"id": "5", "acct": "ben@b.example", "url": "https://b.example/@ben"}, "content": "<p>Which SPF?</p>"},
+            {"id": "12", "in_reply_to_id": "11", "account": {"id": "42", "acct": "anna", "url": "https://a.example/@anna"}, "content": "<p>SPF 30, mineral</p>"},
+            {"id": "13", "in_reply_to_id": "10", "account": {"id": "6", "acct": "c", "url": "https://a.example/@c", "noindex": true}, "content": "nice"}
+        ]});
+        let t = parse_context(&v, "10", "42", "https://a.example/@anna").unwrap();
+        assert_eq!(t.comments.len(), 3);
+        assert_eq!(t.comments[0].parent_id, None);
+        assert_eq!(t.comments[1].parent_id.as_deref(), Some("11"));
+        assert!(t.comments[1].by_creator && !t.comments[0].by_creator);
+        assert_eq!(t.comments[2].author_handle, "c@a.example");
+        assert_eq!(t.authors, vec!["https://b.example/@ben"]);
+        assert_eq!(t.opted_out, vec!["https://a.example/@c"]);
+        let empty = parse_context(&json!({"ancestors": [], "descendants": []}), "1", "2", "");
+        assert_eq!(empty.unwrap().comments.len(), 0);
+        assert!(parse_context(&json!([]), "1", "2", "").is_err());
+    }
+
+    #[test]
+    fn link_header_next() {
+        let h = r#"<https://h.example/api/v1/accounts/1/statuses?limit=5&max_id=9>; rel="next", <https://h.example/api/v1/accounts/1/statuses?limit=5&min_id=20>; rel="prev""#;
+        assert_eq!(
+            next_link(h).as_deref(),
+            Some("https://h.example/api/v1/accounts/1/statuses?limit=5&max_id=9")
+        );
+        let prev_only = r#"<https://h.example/x?min_id=1&pinned=1>; rel="prev""#;
+        assert_eq!(next_link(prev_only), None);
+        assert_eq!(next_link(""), None);
+        assert_eq!(next_link("<broken"), None);
+        assert_eq!(next_link("<a>; rel=next"), Some("a".into()));
+    }
+
+    #[test]
+    fn location_names_in_several_languages() {
+        let f = |n: &str| location_from_fields(&[(n.to_string(), "Sevilla".to_string())]);
+        for n in [
+            "Location",
+            "Ubicación",
+            "Lieu",
+            "📍",
+            "Based in",
+            "Wohnort:",
+        ] {
+            assert_eq!(f(n).as_deref(), Some("Sevilla"), "{n}");
+        }
+        assert_eq!(f("Pronouns"), None);
+    }
+
+    #[test]
+    fn majority_language() {
+        let p = |l: Option<&str>| Post {
+            lang_hint: l.map(str::to_string),
+            ..Default::default()
+        };
+        let posts = [p(Some("de")), p(Some("en")), p(None), p(Some("de"))];
+        assert_eq!(majority_lang(&posts).as_deref(), Some("de"));
+        assert_eq!(majority_lang(&[p(None)]), None);
+    }
+}
