@@ -18,6 +18,7 @@
 //! `api/v1/instance`: a server that answers it with JSON speaks the API, and the account is gone.
 
 pub mod parse;
+pub mod timeline;
 
 use serde_json::Value;
 use url::Url;
@@ -244,7 +245,7 @@ async fn read_statuses(
         }
         next = resp
             .header("link")
-            .and_then(parse::next_link)
+            .and_then(timeline::next_link)
             .and_then(|l| page_url.join(&l).ok())
             // Follow pagination only on the same server.
             .filter(|l| l.origin() == page_url.origin());
@@ -283,7 +284,7 @@ async fn read_threads(
                 continue;
             }
         };
-        match parse::parse_context(&value, &post.id, &account.id, &account.url) {
+        match timeline::parse_context(&value, &post.id, &account.id, &account.url) {
             Ok(thread) => {
                 post.comments = thread.comments;
                 out.discovered.extend(thread.authors);
@@ -322,7 +323,7 @@ pub async fn read_tag(url: &Url, base: &Url, tag: &str, ctx: &ReadContext<'_>) -
             return out;
         }
     };
-    match parse::parse_tag_timeline(&value) {
+    match timeline::parse_tag_timeline(&value) {
         Ok(authors) => {
             let mut out = SourceOutput {
                 discovered: authors.discovered,

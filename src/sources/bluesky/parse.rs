@@ -172,10 +172,10 @@ fn facets(record: &Value, post: &mut Post) {
                     }
                 }
                 Some(FACET_LINK) => {
-                    if let Some(uri) = nonempty(s(feature, "uri")) {
-                        if !post.links.iter().any(|l| l == uri) {
-                            post.links.push(uri.to_string());
-                        }
+                    if let Some(uri) = nonempty(s(feature, "uri"))
+                        && !post.links.iter().any(|l| l == uri)
+                    {
+                        post.links.push(uri.to_string());
                     }
                 }
                 Some(FACET_TAG) => {
@@ -194,10 +194,10 @@ fn facets(record: &Value, post: &mut Post) {
         .get("embed")
         .and_then(|e| e.get("external"))
         .and_then(|x| nonempty(s(x, "uri")));
-    if let Some(uri) = external {
-        if !post.links.iter().any(|l| l == uri) {
-            post.links.push(uri.to_string());
-        }
+    if let Some(uri) = external
+        && !post.links.iter().any(|l| l == uri)
+    {
+        post.links.push(uri.to_string());
     }
 }
 
@@ -296,10 +296,10 @@ pub fn parse_author_feed(v: &Value, creator_did: &str) -> Result<FeedPage, Strin
             .and_then(|r| r.get("parent"))
             .and_then(|p| p.get("author"));
         other(parent_author, &mut page);
-        if let Some(post) = parse_post(pv) {
-            if !page.posts.iter().any(|p| p.id == post.id) {
-                page.posts.push(post);
-            }
+        if let Some(post) = parse_post(pv)
+            && !page.posts.iter().any(|p| p.id == post.id)
+        {
+            page.posts.push(post);
         }
     }
     Ok(page)
