@@ -44,9 +44,11 @@ fn robots_noindex(resp: &Response) -> bool {
         })
 }
 
-/// Consent and sharding for a parsed feed profile.
-fn finish(profile: RawProfile, resp: &Response, ctx: &ReadContext<'_>) -> SourceOutput {
+/// Consent, sharding and `max_posts` for a parsed feed profile.
+fn finish(mut profile: RawProfile, resp: &Response, ctx: &ReadContext<'_>) -> SourceOutput {
     let mut out = SourceOutput::default();
+    // Posts arrive newest first (see `parse::parse_feed`).
+    profile.posts.truncate(ctx.config.crawl.max_posts);
     if robots_noindex(resp) {
         out.opted_out.push(profile.profile_url);
         return out;

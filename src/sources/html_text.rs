@@ -25,6 +25,10 @@ pub struct HtmlText {
     pub mentions: Vec<String>,
 }
 
+/// Links (and mentions) kept per fragment: a real post or bio has a handful; a hostile one
+/// must not make de-duplication quadratic.
+pub const MAX_LINKS: usize = 64;
+
 /// Plain text of an HTML fragment.
 pub fn to_text(html: &str) -> String {
     convert(html).text
@@ -131,7 +135,7 @@ pub fn convert(html: &str) -> HtmlText {
 }
 
 fn push_unique(v: &mut Vec<String>, s: String) {
-    if !v.contains(&s) {
+    if v.len() < MAX_LINKS && !v.contains(&s) {
         v.push(s);
     }
 }
@@ -457,6 +461,16 @@ mod tests {
         assert_eq!(to_text(&deep), "deep");
         // Multi-byte text around tags never splits a character.
         assert_eq!(to_text("<b>café</b> ñ<i>ü</i>"), "café ñü");
+    }
+
+    #[test]
+    fn many_links_are_capped_not_quadratic() {
+        let html: String = (0..200_000)
+            .map(|i| format!("<a href=\"https://x.example/{i}\">{i}</a> "))
+            .collect();
+        let t = convert(&html);
+        assert_eq!(t.links.len(), MAX_LINKS);
+        assert!(t.text.ends_with("199999"));
     }
 
     #[test]

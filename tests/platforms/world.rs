@@ -202,6 +202,17 @@ async fn youtube_channel_and_podcast_feed() {
             .starts_with("Trail shoe review: 5 pairs after 500 km each\nFive trail shoes")
     );
 
+    // `max_posts` keeps the newest.
+    let mut two = cfg.clone();
+    two.crawl.max_posts = 2;
+    let out = read(
+        "https://www.youtube.com/channel/UCq7VbH2kX9mTt4LrPz0aWcQ",
+        &two,
+    )
+    .await;
+    let ids: Vec<_> = profile(&out).posts.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(ids, vec!["Xk3v9PqL2mA", "b7Lm0QwZt4E"]);
+
     let out = read_feed_at(&s.url("/feeds/hautnah-vegan.xml"), &cfg).await;
     let p = profile(&out);
     assert_eq!(p.platform, Some(Platform::Feed));

@@ -20,6 +20,10 @@ const FACET_LINK: &str = "app.bsky.richtext.facet#link";
 const FACET_TAG: &str = "app.bsky.richtext.facet#tag";
 /// Replies kept per thread; a viral thread must not swamp one creator's record.
 pub const MAX_COMMENTS_PER_THREAD: usize = 300;
+/// Facets per post and items per feed page read; real ones are far below, and the caps keep a
+/// hostile document from making de-duplication quadratic.
+const MAX_FACETS: usize = 64;
+const MAX_PAGE_ITEMS: usize = 200;
 
 fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
@@ -61,6 +65,9 @@ fn time(v: &Value, key: &str) -> Option<DateTime<Utc>> {
 pub fn urls_in_text(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for word in text.split_whitespace() {
+        if out.len() >= MAX_FACETS {
+            break;
+        }
         let Some(start) = word.find("http://").or_else(|| word.find("https://")) else {
             continue;
         };
@@ -136,12 +143,8 @@ pub fn post_url(post_view: &Value) -> Option<String> {
 /// Hashtags, mentions and links from `record.facets` (and an external embed).
 fn facets(record: &Value, post: &mut Post) {
     let text = s(record, "text").unwrap_or_default();
-    for facet in record
-        .get("facets")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    let all = record.get("facets").and_then(Value::as_array);
+    for facet in all.into_iter().flatten().take(MAX_FACETS) {
         let index = facet.get("index");
         let span = index.and_then(|i| {
             let start = i.get("byteStart")?.as_u64()? as usize;
@@ -277,7 +280,7 @@ pub fn parse_author_feed(v: &Value, creator_did: &str) -> Result<FeedPage, Strin
             list.push(u);
         }
     };
-    for item in items {
+    for item in items.iter().take(MAX_PAGE_ITEMS) {
         let Some(pv) = item.get("post") else { continue };
         let reason = item.get("reason").and_then(|r| s(r, "$type"));
         let author = pv.get("author");

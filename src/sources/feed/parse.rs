@@ -10,6 +10,11 @@ use feed_rs::model::{Entry, Feed, Text};
 use crate::model::{Platform, Post, RawProfile};
 use crate::sources::html_text;
 
+/// Entries read per feed (podcasts may list a thousand episodes; the newest are what count)
+/// and tags per entry.
+pub const MAX_ENTRIES: usize = 500;
+const MAX_TAGS: usize = 64;
+
 /// Canonical URL of a YouTube channel.
 pub fn youtube_channel_url(channel_id: &str) -> String {
     format!("https://www.youtube.com/channel/{channel_id}")
@@ -32,6 +37,9 @@ fn html_of(t: &Text) -> html_text::HtmlText {
 pub fn hashtags_in_text(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (i, _) in text.match_indices('#') {
+        if out.len() >= MAX_TAGS {
+            break;
+        }
         // Must start a word: "C#" or "a#b" are not hashtags.
         if text[..i]
             .chars()
@@ -144,7 +152,7 @@ fn entry_post(e: &Entry, youtube: bool) -> Post {
         .map(|l| l.href.trim().to_string())
         .unwrap_or_default();
     let mut hashtags: Vec<String> = Vec::new();
-    for c in &e.categories {
+    for c in e.categories.iter().take(MAX_TAGS) {
         let t = c.term.trim().trim_start_matches('#').to_lowercase();
         if !t.is_empty() && !hashtags.contains(&t) {
             hashtags.push(t);
@@ -289,7 +297,7 @@ pub fn parse_feed(
     for e in emails {
         fields.push(("email".to_string(), e));
     }
-    for c in &feed.categories {
+    for c in feed.categories.iter().take(MAX_TAGS) {
         fields.push(("category".to_string(), c.term.trim().to_string()));
     }
 
@@ -311,12 +319,15 @@ pub fn parse_feed(
         (Platform::Feed, home, handle)
     };
     let mut posts: Vec<Post> = Vec::new();
-    for e in &feed.entries {
+    let mut ids = std::collections::HashSet::new();
+    for e in feed.entries.iter().take(MAX_ENTRIES) {
         let p = entry_post(e, youtube);
-        if !posts.iter().any(|q| q.id == p.id) {
+        if ids.insert(p.id.clone()) {
             posts.push(p);
         }
     }
+    // Newest first whatever the feed's order, so a caller keeping `max_posts` keeps the latest.
+    posts.sort_by(|a, b| b.published_at.cmp(&a.published_at));
     let lang = feed.language.as_deref().map(lang_code);
     for p in posts.iter_mut().filter(|p| p.lang_hint.is_none()) {
         p.lang_hint.clone_from(&lang);

@@ -30,6 +30,20 @@ pub struct Account {
     pub moved_to: Option<String>,
 }
 
+/// Entries read from any list inside one entity (tags, mentions, fields): real ones hold a
+/// few; the cap keeps a hostile document from making de-duplication quadratic.
+const MAX_LIST: usize = 64;
+/// Statuses read from one page (the API returns at most 40).
+pub(super) const MAX_PAGE_ITEMS: usize = 100;
+
+fn list<'a>(v: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .take(MAX_LIST)
+}
+
 pub(super) fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
@@ -143,8 +157,8 @@ pub fn parse_account(v: &Value) -> Result<Account, String> {
 
     let mut fields = Vec::new();
     let mut links = Vec::new();
-    if let Some(arr) = v.get("fields").and_then(Value::as_array) {
-        for f in arr {
+    {
+        for f in list(v, "fields") {
             let name = html_text::to_text(s(f, "name").unwrap_or_default());
             let value = html_text::convert(s(f, "value").unwrap_or_default());
             if name.is_empty() && value.text.is_empty() {
@@ -218,12 +232,7 @@ pub fn parse_post(v: &Value) -> Option<Post> {
         format!("{spoiler}\n{}", content.text)
     };
     let mut hashtags: Vec<String> = Vec::new();
-    for t in v
-        .get("tags")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for t in list(v, "tags") {
         if let Some(name) = s(t, "name") {
             let name = name.trim().trim_start_matches('#').to_lowercase();
             if !name.is_empty() && !hashtags.contains(&name) {
@@ -232,12 +241,7 @@ pub fn parse_post(v: &Value) -> Option<Post> {
         }
     }
     let mut mentions: Vec<String> = Vec::new();
-    for m in v
-        .get("mentions")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for m in list(v, "mentions") {
         let who = http_url(s(m, "url")).or_else(|| s(m, "acct").map(|a| format!("@{a}")));
         if let Some(who) = who
             && !mentions.contains(&who)
@@ -302,7 +306,7 @@ pub fn parse_statuses(v: &Value, creator_id: &str) -> Result<StatusPage, String>
         entries: arr.len(),
         ..Default::default()
     };
-    for status in arr {
+    for status in arr.iter().take(MAX_PAGE_ITEMS) {
         if let Some(original) = status.get("reblog").filter(|r| r.is_object()) {
             let (_, url) = author(original);
             let out = original.get("account").is_some_and(opts_out);
@@ -414,6 +418,15 @@ mod tests {
         assert_eq!(p.text, "");
         assert_eq!(p.mentions, vec!["@ben@else.example"]);
         assert_eq!(page.boosted_authors, vec!["https://o.example/@orig"]);
+    }
+
+    #[test]
+    fn hostile_lists_are_capped() {
+        let tags: Vec<_> = (0..100_000)
+            .map(|i| json!({"name": format!("t{i}")}))
+            .collect();
+        let v = json!({"id": "1", "tags": tags, "content": "<p>x</p>"});
+        assert_eq!(parse_post(&v).unwrap().hashtags.len(), MAX_LIST);
     }
 
     #[test]

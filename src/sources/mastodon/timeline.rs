@@ -3,10 +3,14 @@
 
 use serde_json::Value;
 
-use super::parse::{author, full_handle, http_url, id_of, opts_out, s, time};
+use super::parse::{MAX_PAGE_ITEMS, author, full_handle, http_url, id_of, opts_out, s, time};
 use crate::model::Comment;
 use crate::sources::html_text;
 use crate::sources::lenient_json::count;
+
+/// Replies kept per thread: a viral thread (hundreds of kilobytes) must not swamp one
+/// creator's record.
+pub const MAX_COMMENTS_PER_THREAD: usize = 300;
 
 /// Replies to one post, from `/api/v1/statuses/:id/context`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,7 +40,7 @@ pub fn parse_context(
     let desc = desc
         .as_array()
         .ok_or("context descendants is not an array")?;
-    for d in desc {
+    for d in desc.iter().take(MAX_COMMENTS_PER_THREAD) {
         let Some(id) = id_of(d) else { continue };
         let account = d.get("account").cloned().unwrap_or(Value::Null);
         let (author_id, author_url) = author(d);
@@ -107,7 +111,7 @@ pub fn parse_tag_timeline(v: &Value) -> Result<TagAuthors, String> {
             list.push(url);
         }
     };
-    for status in arr {
+    for status in arr.iter().take(MAX_PAGE_ITEMS) {
         add(status);
         if let Some(original) = status.get("reblog").filter(|r| r.is_object()) {
             add(original);
