@@ -327,7 +327,7 @@ pub fn parse_feed(
         }
     }
     // Newest first whatever the feed's order, so a caller keeping `max_posts` keeps the latest.
-    posts.sort_by(|a, b| b.published_at.cmp(&a.published_at));
+    posts.sort_by_key(|p| std::cmp::Reverse(p.published_at));
     let lang = feed.language.as_deref().map(lang_code);
     for p in posts.iter_mut().filter(|p| p.lang_hint.is_none()) {
         p.lang_hint.clone_from(&lang);
