@@ -273,6 +273,7 @@ impl<'a> Tag<'a> {
         let bytes = s.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            let before = i;
             while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
                 i += 1;
             }
@@ -313,8 +314,10 @@ impl<'a> Tag<'a> {
             if key.eq_ignore_ascii_case(name) {
                 return Some(value);
             }
-            if key.is_empty() {
-                i += 1;
+            // Guarantee progress (a stray `=` with nothing before it) without ever stepping into
+            // the middle of a multi-byte character.
+            if i == before {
+                i += s[i..].chars().next().map_or(1, char::len_utf8);
             }
         }
         None
@@ -461,6 +464,58 @@ mod tests {
         assert_eq!(to_text(&deep), "deep");
         // Multi-byte text around tags never splits a character.
         assert_eq!(to_text("<b>café</b> ñ<i>ü</i>"), "café ñü");
+    }
+
+    #[test]
+    fn never_panics_on_random_markup() {
+        // A fixed-seed fuzz over the characters that steer the tokenizer, multi-byte ones
+        // included, checking every attribute path (`href`, `class`, `rel`).
+        const ALPHABET: &[&str] = &[
+            "<",
+            ">",
+            "\"",
+            "'",
+            "=",
+            "/",
+            " ",
+            "a",
+            "A",
+            "é",
+            "😀",
+            "&",
+            "#",
+            ";",
+            "x",
+            "!",
+            "-",
+            "<a ",
+            "href",
+            "class=",
+            "mention",
+            "<br>",
+            "</p>",
+            "&amp;",
+            "&#",
+            "<!--",
+            "-->",
+            "<script>",
+            "</script>",
+            "http://h/",
+        ];
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..20_000 {
+            let len = rng.usize(0..40);
+            let s: String = (0..len)
+                .map(|_| ALPHABET[rng.usize(..ALPHABET.len())])
+                .collect();
+            let t = convert(&s);
+            assert!(!t.text.contains("<script>"), "{s:?}");
+        }
+        assert_eq!(to_text(r#"<a ="x"é href="https://h/">y</a>"#), "y");
+        assert_eq!(
+            convert(r#"<a ="x"é href="https://h/">y</a>"#).links,
+            vec!["https://h/"]
+        );
     }
 
     #[test]
