@@ -111,12 +111,15 @@ pub struct SourcesConfig {
 #[serde(deny_unknown_fields, default)]
 pub struct BlueskyConfig {
     pub api_base: String,
+    /// Threads read through `getPostThread` per creator (each is one request).
+    pub max_threads: usize,
 }
 
 impl Default for BlueskyConfig {
     fn default() -> Self {
         BlueskyConfig {
             api_base: "https://public.api.bsky.app".to_string(),
+            max_threads: 20,
         }
     }
 }

@@ -39,7 +39,16 @@ async fn shards_are_disjoint_and_cover_the_full_crawl() {
 
     let full_dir = common::tempdir();
     let full = CreatorIndex::open_or_create(full_dir.path()).unwrap();
-    crawl(&cfg, &full, CrawlOptions { seeds: all.clone(), ..Default::default() }).await.unwrap();
+    crawl(
+        &cfg,
+        &full,
+        CrawlOptions {
+            seeds: all.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let full_ids: BTreeSet<String> = ids(&full).into_iter().collect();
     assert_eq!(full_ids.len(), 12);
 
@@ -51,7 +60,11 @@ async fn shards_are_disjoint_and_cover_the_full_crawl() {
         let s = crawl(
             &cfg,
             &idx,
-            CrawlOptions { seeds: all.clone(), shard: Some((i, 3)), ..Default::default() },
+            CrawlOptions {
+                seeds: all.clone(),
+                shard: Some((i, 3)),
+                ..Default::default()
+            },
         )
         .await
         .unwrap();
@@ -72,15 +85,24 @@ async fn refresh_updates_records_and_history() {
     let cfg = common::test_config();
     let dir = common::tempdir();
     let index = CreatorIndex::open_or_create(dir.path()).unwrap();
-    crawl(&cfg, &index, CrawlOptions { seeds: seeds(&server.base(), &paths), ..Default::default() })
-        .await
-        .unwrap();
+    crawl(
+        &cfg,
+        &index,
+        CrawlOptions {
+            seeds: seeds(&server.base(), &paths),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let before = index.get(&server.url("/c/0/")).unwrap().expect("indexed");
     assert_eq!(before.record.followers, Some(1000));
 
     // The creator gained followers; a refresh with max-age 0 re-reads everyone.
     common::write_profile(&world.path().join("c/0"), 0, "vegan skincare", 1500);
-    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false).await.unwrap();
+    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false)
+        .await
+        .unwrap();
     assert_eq!(s.creators_updated, 3, "{s:?}");
     assert_eq!(s.creators_new, 0);
     let after = index.get(&server.url("/c/0/")).unwrap().unwrap();
@@ -90,7 +112,16 @@ async fn refresh_updates_records_and_history() {
     assert_eq!(ids(&index).len(), 3, "no duplicates");
 
     // Nothing is due with a long max-age.
-    let s = refresh(&cfg, &index, Duration::from_secs(3600), None, Vec::new(), false).await.unwrap();
+    let s = refresh(
+        &cfg,
+        &index,
+        Duration::from_secs(3600),
+        None,
+        Vec::new(),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(s.urls_read, 0);
 }
 
@@ -104,16 +135,27 @@ async fn gone_after_repeated_404_but_never_after_an_outage() {
     cfg.crawl.max_retries = 0;
     let dir = common::tempdir();
     let index = CreatorIndex::open_or_create(dir.path()).unwrap();
-    crawl(&cfg, &index, CrawlOptions { seeds: seeds(&server.base(), &paths), ..Default::default() })
-        .await
-        .unwrap();
+    crawl(
+        &cfg,
+        &index,
+        CrawlOptions {
+            seeds: seeds(&server.base(), &paths),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(ids(&index).len(), 2);
 
     std::fs::remove_dir_all(world.path().join("c/1")).unwrap();
-    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false).await.unwrap();
+    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false)
+        .await
+        .unwrap();
     assert_eq!((s.creators_missing, s.creators_gone), (1, 0), "{s:?}");
     assert_eq!(ids(&index).len(), 2, "one 404 is not enough");
-    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false).await.unwrap();
+    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false)
+        .await
+        .unwrap();
     assert_eq!(s.creators_gone, 1, "{s:?}");
     assert_eq!(ids(&index).len(), 1, "gone creators drop out of search");
 
@@ -124,9 +166,16 @@ async fn gone_after_repeated_404_but_never_after_an_outage() {
     let dir2 = common::tempdir();
     let idx2 = CreatorIndex::open_or_create(dir2.path()).unwrap();
     let paths = common::write_web_world(world.path(), 1);
-    crawl(&cfg, &idx2, CrawlOptions { seeds: seeds(&server.base(), &paths), ..Default::default() })
-        .await
-        .unwrap();
+    crawl(
+        &cfg,
+        &idx2,
+        CrawlOptions {
+            seeds: seeds(&server.base(), &paths),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     // Point the stored source URL at the dead port by re-crawling nothing: simulate with a
     // refresh whose seed cannot connect.
     let s = crawl(
@@ -134,7 +183,11 @@ async fn gone_after_repeated_404_but_never_after_an_outage() {
         &idx2,
         CrawlOptions {
             seeds: vec![format!("http://127.0.0.1:{dead_port}/c/0/")],
-            refresh_targets: [(format!("http://127.0.0.1:{dead_port}/c/0/"), ids(&idx2)[0].clone())].into(),
+            refresh_targets: [(
+                format!("http://127.0.0.1:{dead_port}/c/0/"),
+                ids(&idx2)[0].clone(),
+            )]
+            .into(),
             ..Default::default()
         },
     )
@@ -181,13 +234,25 @@ async fn kill_9_at_any_point_loses_nothing_and_the_rerun_finishes() {
         let index = CreatorIndex::open_existing(dir.path()).expect("the index always opens");
         let got = ids(&index);
         let unique: BTreeSet<&String> = got.iter().collect();
-        assert_eq!(unique.len(), got.len(), "no duplicates after kill at {delay_ms} ms");
+        assert_eq!(
+            unique.len(),
+            got.len(),
+            "no duplicates after kill at {delay_ms} ms"
+        );
     }
     let out = run(dir.path()).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let index = CreatorIndex::open_existing(dir.path()).unwrap();
-    assert_eq!(ids(&index).len(), 24, "the rerun finishes the job: {summary}");
+    assert_eq!(
+        ids(&index).len(),
+        24,
+        "the rerun finishes the job: {summary}"
+    );
     assert!(
         summary["urls_read"].as_u64().unwrap() < 24 * 3,
         "resumed without refetching everything: {summary}"
@@ -201,9 +266,16 @@ async fn export_streams_every_record_as_ndjson() {
     let server = common::serve(world.path()).await;
     let dir = common::tempdir();
     let index = CreatorIndex::open_or_create(dir.path()).unwrap();
-    crawl(&common::test_config(), &index, CrawlOptions { seeds: seeds(&server.base(), &paths), ..Default::default() })
-        .await
-        .unwrap();
+    crawl(
+        &common::test_config(),
+        &index,
+        CrawlOptions {
+            seeds: seeds(&server.base(), &paths),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     drop(index);
     let out = Command::new(env!("CARGO_BIN_EXE_scout"))
         .args(["export", "--ndjson", "--index"])
@@ -218,7 +290,15 @@ async fn export_streams_every_record_as_ndjson() {
         .collect();
     assert_eq!(lines.len(), 5);
     for l in &lines {
-        for f in ["id", "profile_url", "platform", "followers", "tier", "engagement_rate", "fetched_at"] {
+        for f in [
+            "id",
+            "profile_url",
+            "platform",
+            "followers",
+            "tier",
+            "engagement_rate",
+            "fetched_at",
+        ] {
             assert!(l.get(f).is_some(), "missing {f}");
         }
     }

@@ -52,9 +52,18 @@ pub fn tempdir() -> tempfile::TempDir {
 pub fn write_web_world(dir: &std::path::Path, n: usize) -> Vec<String> {
     std::fs::write(dir.join("robots.txt"), "User-agent: *\nAllow: /\n").unwrap();
     let niches = [
-        ("vegan skincare", "#veganskincare serum for sensitive skin, fragrance free moisturiser"),
-        ("specialty coffee", "#coffee pour over with a light roast Ethiopian, grinder settings"),
-        ("trail running", "#trailrunning long run in the hills, shoes with good grip"),
+        (
+            "vegan skincare",
+            "#veganskincare serum for sensitive skin, fragrance free moisturiser",
+        ),
+        (
+            "specialty coffee",
+            "#coffee pour over with a light roast Ethiopian, grinder settings",
+        ),
+        (
+            "trail running",
+            "#trailrunning long run in the hills, shoes with good grip",
+        ),
     ];
     let mut paths = Vec::new();
     for i in 0..n {
@@ -65,7 +74,12 @@ pub fn write_web_world(dir: &std::path::Path, n: usize) -> Vec<String> {
         for j in 0..2 {
             std::fs::write(
                 p.join(format!("post{j}.html")),
-                post_page(&format!("{{{{base}}}}/c/{i}/"), &format!("{{{{base}}}}/c/{i}/post{j}.html"), text, j),
+                post_page(
+                    &format!("{{{{base}}}}/c/{i}/"),
+                    &format!("{{{{base}}}}/c/{i}/post{j}.html"),
+                    text,
+                    j,
+                ),
             )
             .unwrap();
         }
