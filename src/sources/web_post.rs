@@ -618,6 +618,37 @@ mod tests {
     }
 
     #[test]
+    fn messy_fixture_graph_cdata_single_comment_nested_replies() {
+        let html = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/web/post-messy.html"
+        ))
+        .unwrap()
+        .replace("{{base}}", "http://127.0.0.1:9");
+        let url = Url::parse("http://127.0.0.1:9/threads/grinder-shootout").unwrap();
+        let creator = Url::parse("http://127.0.0.1:9/users/ahuff23").unwrap();
+        let out = parse_post_page(&html, &url, &creator, Directives::default());
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert_eq!(out.posts.len(), 1);
+        let p = &out.posts[0];
+        assert_eq!(p.url, "http://127.0.0.1:9/threads/grinder-shootout");
+        assert_eq!(p.id, "http://127.0.0.1:9/threads/grinder-shootout#post");
+        assert_eq!(p.likes, Some(12_300));
+        assert_eq!(p.comments_count, Some(1_204));
+        assert_eq!(p.hashtags, vec!["coffee", "handgrinder"]);
+        assert_eq!(p.comments.len(), 3);
+        let c = &p.comments;
+        assert_eq!(c[0].text, "Welche Mühle benutzt du für Espresso?");
+        assert_eq!(c[0].likes, Some(17));
+        assert_eq!(c[0].parent_id, None);
+        assert!(c[1].by_creator);
+        assert_eq!(c[1].parent_id.as_deref(), Some(c[0].id.as_str()));
+        assert_eq!(c[2].parent_id.as_deref(), Some(c[1].id.as_str()));
+        assert_eq!(c[2].author_handle, "katie");
+        assert_eq!(out.discovered, vec!["http://127.0.0.1:9/users/katie-pope"]);
+    }
+
+    #[test]
     fn hashtag_boundaries() {
         assert_eq!(
             text_hashtags("#Café y #cuidadoDeLaPiel, not a#b nor &#39; nor #2024 but #ad."),

@@ -440,3 +440,7 @@ fn dedup(v: &mut Vec<String>) {
     let mut seen = std::collections::HashSet::new();
     v.retain(|s| seen.insert(s.clone()));
 }
+
+#[cfg(test)]
+#[path = "web_profile_tests.rs"]
+mod tests;
