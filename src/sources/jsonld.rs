@@ -74,15 +74,14 @@ impl Graph {
     pub fn resolve<'a>(&'a self, v: &'a Value) -> &'a Value {
         if let Value::Object(map) = v {
             let is_ref = map.keys().all(|k| k == "@id" || k == "@type");
-            if is_ref {
-                if let Some(node) = map
+            if is_ref
+                && let Some(node) = map
                     .get("@id")
                     .and_then(Value::as_str)
                     .and_then(|id| self.by_id.get(id))
                     .map(|&i| &self.nodes[i])
-                {
-                    return node;
-                }
+            {
+                return node;
             }
         }
         v

@@ -39,17 +39,19 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
     let mut parsed = parse_profile_blocking(&resp, &agent).await;
 
     // A page that only forwards (meta refresh) is followed once, like a redirect.
-    if parsed.profile.is_none() && !parsed.directives.noindex {
-        if let Some(next) = parsed.refresh.clone().filter(|n| !same_page(n, &resp.url)) {
-            let mut hop = SourceOutput::default();
-            if let Some(resp2) = fetch(&next, ctx, &mut hop).await {
-                if is_feed(resp2.content_type(), &resp2.body) {
-                    return super::feed::read_feed(&resp2, ctx).await;
-                }
-                parsed = parse_profile_blocking(&resp2, &agent).await;
-            } else {
-                out.merge(hop);
+    let refresh = parsed.refresh.clone().filter(|n| !same_page(n, &resp.url));
+    if parsed.profile.is_none()
+        && !parsed.directives.noindex
+        && let Some(next) = refresh
+    {
+        let mut hop = SourceOutput::default();
+        if let Some(resp2) = fetch(&next, ctx, &mut hop).await {
+            if is_feed(resp2.content_type(), &resp2.body) {
+                return super::feed::read_feed(&resp2, ctx).await;
             }
+            parsed = parse_profile_blocking(&resp2, &agent).await;
+        } else {
+            out.merge(hop);
         }
     }
 
@@ -165,7 +167,7 @@ fn merge_posts(profile: &mut RawProfile, posts: Vec<Post>) {
 fn finish_posts(profile: &mut RawProfile, max: usize) {
     profile
         .posts
-        .sort_by(|a, b| b.published_at.cmp(&a.published_at));
+        .sort_by_key(|p| std::cmp::Reverse(p.published_at));
     profile.posts.truncate(max);
 }
 

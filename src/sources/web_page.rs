@@ -322,10 +322,11 @@ pub fn plain_text(s: &str) -> String {
     for node in frag.root_element().descendants() {
         if let Some(t) = node.value().as_text() {
             out.push_str(t);
-        } else if let Some(e) = node.value().as_element() {
-            if matches!(e.name(), "br" | "p" | "li" | "div") && !out.is_empty() {
-                out.push('\n');
-            }
+        } else if let Some(e) = node.value().as_element()
+            && matches!(e.name(), "br" | "p" | "li" | "div")
+            && !out.is_empty()
+        {
+            out.push('\n');
         }
     }
     tidy(&out)

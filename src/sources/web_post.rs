@@ -136,11 +136,11 @@ pub fn posts_from_page(page: &Page, graph: &Graph, creator: &Url) -> PostsParse 
             .first(node, "author")
             .and_then(jsonld::url_text)
             .and_then(|u| page.resolve(&u));
-        if let Some(a) = &author_url {
-            if !same_page(a, creator) {
-                out.discovered.push(a.to_string());
-                continue;
-            }
+        if let Some(a) = &author_url
+            && !same_page(a, creator)
+        {
+            out.discovered.push(a.to_string());
+            continue;
         }
         let mut creators = vec![creator.clone()];
         creators.extend(author_url);

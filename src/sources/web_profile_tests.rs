@@ -288,14 +288,12 @@ fn too_deep_page_is_refused() {
 
 #[test]
 fn fallback_post_links_prefer_the_profile_path() {
-    let html = format!(
-        r#"<html><head><script type="application/ld+json">
-        {{"@type":"ProfilePage","mainEntity":{{"@type":"Person","name":"M","url":"/web/m/"}}}}</script></head>
+    let html = r##"<html><head><script type="application/ld+json">
+        {"@type":"ProfilePage","mainEntity":{"@type":"Person","name":"M","url":"/web/m/"}}</script></head>
         <body><a href="/">Home</a><a href="/web/m/posts/a.html">A</a><a href="/web/m/">self</a>
-        <a href="https://elsewhere.example/x">out</a><a href="/web/m/posts/a.html#c">again</a></body></html>"#
-    );
+        <a href="https://elsewhere.example/x">out</a><a href="/web/m/posts/a.html#c">again</a></body></html>"##;
     let url = Url::parse(&format!("{BASE}/web/m/")).unwrap();
-    let out = parse_profile(&html, &url, Directives::default());
+    let out = parse_profile(html, &url, Directives::default());
     let posts: Vec<&str> = out.post_links.iter().map(Url::as_str).collect();
     assert_eq!(
         posts,
