@@ -155,10 +155,19 @@ async fn parse_posts_blocking(resp: &Response, creator: &Url, agent: &str) -> Po
 
 /// Posts from post pages replace inline copies of the same URL (the post page is fuller).
 fn merge_posts(profile: &mut RawProfile, posts: Vec<Post>) {
+    let mut at: std::collections::HashMap<String, usize> = profile
+        .posts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.url.clone(), i))
+        .collect();
     for post in posts {
-        match profile.posts.iter_mut().find(|p| p.url == post.url) {
-            Some(existing) => *existing = post,
-            None => profile.posts.push(post),
+        match at.get(&post.url) {
+            Some(&i) => profile.posts[i] = post,
+            None => {
+                at.insert(post.url.clone(), profile.posts.len());
+                profile.posts.push(post);
+            }
         }
     }
 }

@@ -106,6 +106,9 @@ pub struct Page {
     pub dropped_urls: usize,
 }
 
+/// Contact addresses kept per page; a page with more is a directory, not a contact line.
+const MAX_EMAILS: usize = 20;
+
 macro_rules! sel {
     ($s:literal) => {{
         static SEL: std::sync::OnceLock<Selector> = std::sync::OnceLock::new();
@@ -211,8 +214,8 @@ impl Page {
             if let Some(addr) = strip_prefix_ci(href, "mailto:") {
                 let addr = addr.split('?').next().unwrap_or_default();
                 let addr = percent_encoding::percent_decode_str(addr).decode_utf8_lossy();
-                if addr.contains('@') && !page.emails.iter().any(|e| e == addr.as_ref()) {
-                    page.emails.push(addr.into_owned());
+                if addr.contains('@') {
+                    page.emails.push(addr.trim().to_string());
                 }
                 continue;
             }
@@ -243,6 +246,8 @@ impl Page {
                 page.jsonld.push(s.text().collect());
             }
         }
+        dedup_in_order(&mut page.emails);
+        page.emails.truncate(MAX_EMAILS);
         page.dropped_urls = dropped;
         Ok(page)
     }
@@ -339,6 +344,13 @@ fn tidy(s: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// Order-preserving de-duplication in linear time (pages can hand us hundreds of thousands of
+/// links or tags; a `Vec::contains` loop would be quadratic).
+pub fn dedup_in_order<T: Eq + std::hash::Hash + Clone>(v: &mut Vec<T>) {
+    let mut seen = std::collections::HashSet::with_capacity(v.len());
+    v.retain(|x| seen.insert(x.clone()));
 }
 
 /// Same host (ignoring a `www.` prefix) and explicit port (a default port is no port, so

@@ -11,7 +11,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::jsonld::{self, Graph};
-use super::web_page::{Directives, Page, plain_text, same_page, same_site};
+use super::web_page::{Directives, Page, dedup_in_order, plain_text, same_page, same_site};
 use super::web_post::{page_graph, postings, posts_from_page};
 use crate::model::{Platform, Problem, RawProfile};
 
@@ -94,11 +94,11 @@ pub fn parse_profile(html: &str, page_url: &Url, header: Directives) -> ProfileP
     profile.posts = inline.posts;
     out.problems.extend(inline.problems);
     for l in page.links.iter().filter(|l| l.has_rel("me")) {
-        let u = l.url.to_string();
-        if !profile.links.contains(&u) && !same_page(&l.url, &out.canonical) {
-            profile.links.push(u);
+        if !same_page(&l.url, &out.canonical) {
+            profile.links.push(l.url.to_string());
         }
     }
+    dedup_in_order(&mut profile.links);
     if !out.directives.nofollow {
         out.post_links = post_links(&page, &graph, &out.canonical);
         // Profile links count as other creators only across sites: on the creator's own
@@ -113,7 +113,7 @@ pub fn parse_profile(html: &str, page_url: &Url, header: Directives) -> ProfileP
         out.discovered.extend(cross_site);
         out.discovered
             .retain(|d| Url::parse(d).is_ok_and(|u| !same_page(&u, &out.canonical)));
-        dedup(&mut out.discovered);
+        dedup_in_order(&mut out.discovered);
     }
     out.profile = Some(profile);
     out
@@ -241,10 +241,7 @@ fn from_entity(
     };
     for same in graph.list(entity, "sameAs") {
         if let Some(u) = jsonld::url_text(same).and_then(|u| page.resolve(&u)) {
-            let u = u.to_string();
-            if !p.links.contains(&u) {
-                p.links.push(u);
-            }
+            p.links.push(u.to_string());
         }
     }
     if let Some(id) = jsonld::text_of(entity, "identifier") {
@@ -397,15 +394,7 @@ pub fn post_links(page: &Page, graph: &Graph, canonical: &Url) -> Vec<Url> {
         under.extend(rest);
         preferred = under;
     }
-    let mut seen: Vec<Url> = Vec::new();
-    preferred.retain(|u| {
-        if seen.iter().any(|s| s == u) {
-            false
-        } else {
-            seen.push(u.clone());
-            true
-        }
-    });
+    dedup_in_order(&mut preferred);
     preferred
 }
 
@@ -434,11 +423,6 @@ fn push_field(fields: &mut Vec<(String, String)>, key: &str, value: &str) {
     if !value.is_empty() && !fields.iter().any(|(k, v)| k == key && v == value) {
         fields.push((key.to_string(), value.to_string()));
     }
-}
-
-fn dedup(v: &mut Vec<String>) {
-    let mut seen = std::collections::HashSet::new();
-    v.retain(|s| seen.insert(s.clone()));
 }
 
 #[cfg(test)]
