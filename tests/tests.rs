@@ -5,3 +5,4 @@ mod common;
 mod foundation;
 mod platforms;
 mod refresh;
+mod web_source;
