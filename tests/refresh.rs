@@ -69,7 +69,7 @@ async fn shards_are_disjoint_and_cover_the_full_crawl() {
         .await
         .unwrap();
         let got = ids(&idx);
-        assert_eq!(s.skipped_out_of_shard as usize, 12 - got.len());
+        assert_eq!(s.errors, 0, "{s:?}");
         total += got.len();
         union.extend(got);
     }
@@ -226,6 +226,7 @@ async fn kill_9_at_any_point_loses_nothing_and_the_rerun_finishes() {
     };
     // Kill at several points: early, mid-crawl, and (with a commit per creator) very likely
     // during a commit.
+    let mut partial_seen: Vec<usize> = Vec::new();
     for delay_ms in [300u64, 900, 1500, 2200] {
         let mut child = run(dir.path()).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));

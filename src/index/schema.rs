@@ -87,7 +87,7 @@ pub fn build() -> (Schema, Fields) {
         last_post: b.add_date_field("last_post_at", INDEXED | FAST),
         fetched: b.add_date_field("fetched_at", INDEXED | FAST),
         has_email: b.add_u64_field("has_email", INDEXED | FAST),
-        gone: b.add_u64_field("gone", INDEXED | FAST),
+        gone: b.add_u64_field("gone", INDEXED | FAST | STORED),
         name: b.add_text_field("name", text(TEXT_ANALYZER)),
         bio: b.add_text_field("bio", text(TEXT_ANALYZER)),
         posts: b.add_text_field("posts", text(TEXT_ANALYZER)),
