@@ -2,3 +2,6 @@
 //! Topic files below; shared helpers in `common`.
 
 mod common;
+mod crawler;
+mod crawler_polite;
+mod crawler_server;

@@ -188,7 +188,7 @@ struct BodyCap {
 }
 
 enum Hop {
-    Done(Response),
+    Done(Box<Response>),
     Redirect(Url),
 }
 
@@ -240,18 +240,18 @@ impl Fetcher {
         let mut current = url.clone();
         for _hop in 0..=self.cfg.max_redirects {
             self.guard.check_url(&current)?;
-            if self.cfg.respect_robots {
-                if let Err(e) = self.robots.check(self, &current).await {
-                    if matches!(e, FetchError::Robots { .. }) {
-                        FetchStats::bump(&self.stats.robots_blocked, 1);
-                    }
-                    return Err(e);
+            if self.cfg.respect_robots
+                && let Err(e) = self.robots.check(self, &current).await
+            {
+                if matches!(e, FetchError::Robots { .. }) {
+                    FetchStats::bump(&self.stats.robots_blocked, 1);
                 }
+                return Err(e);
             }
             match self.request_with_retries(&current, opts).await? {
                 Hop::Done(mut resp) => {
                     resp.requested = requested;
-                    return Ok(resp);
+                    return Ok(*resp);
                 }
                 Hop::Redirect(next) => current = next,
             }
@@ -319,14 +319,14 @@ impl Fetcher {
             body,
         } = ex;
         let done = |not_modified| {
-            Ok(Ok(Hop::Done(Response {
+            Ok(Ok(Hop::Done(Box::new(Response {
                 requested: url.clone(),
                 url: url.clone(),
                 status,
                 headers: headers.clone(),
                 body: body.clone(),
                 not_modified,
-            })))
+            }))))
         };
         match status {
             200..=299 => {

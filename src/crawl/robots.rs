@@ -137,11 +137,11 @@ impl RobotsCache {
         match resp.status {
             200..=299 => {
                 let rules = parse(&self.token, &resp.body);
-                if let (Rules::Parsed(robot), Some(host)) = (&rules, url.host_str()) {
-                    if let Some(delay) = robot.delay.filter(|d| d.is_finite() && *d > 0.0) {
-                        let delay = Duration::from_secs_f32(delay.min(MAX_CRAWL_DELAY_SECS));
-                        fetcher.host_pool().set_crawl_delay(host, delay);
-                    }
+                if let (Rules::Parsed(robot), Some(host)) = (&rules, url.host_str())
+                    && let Some(delay) = robot.delay.filter(|d| d.is_finite() && *d > 0.0)
+                {
+                    let delay = Duration::from_secs_f32(delay.min(MAX_CRAWL_DELAY_SECS));
+                    fetcher.host_pool().set_crawl_delay(host, delay);
                 }
                 rules
             }
@@ -166,10 +166,10 @@ impl RobotsCache {
 /// last line end so that a half line is not read as a shorter rule.
 fn parse(token: &str, body: &[u8]) -> Rules {
     let mut body = &body[..body.len().min(ROBOTS_MAX_BYTES)];
-    if body.len() == ROBOTS_MAX_BYTES {
-        if let Some(nl) = body.iter().rposition(|&b| b == b'\n') {
-            body = &body[..=nl];
-        }
+    if body.len() == ROBOTS_MAX_BYTES
+        && let Some(nl) = body.iter().rposition(|&b| b == b'\n')
+    {
+        body = &body[..=nl];
     }
     match Robot::new(token, body) {
         Ok(r) => Rules::Parsed(Arc::new(r)),
