@@ -346,7 +346,9 @@ impl Fetcher {
 
     /// Wait for `host`'s turn and a concurrency permit. The permit is never held while
     /// sleeping: a paused or rate-limited host must not keep the other hosts' requests waiting.
+    /// Requests to one host wait in its line, so only the first of them polls the limiter.
     async fn turn(&self, host: &str) -> SemaphorePermit<'_> {
+        let _line = self.hosts.line(host).await;
         loop {
             if let Some(wait) = self.hosts.paused_for(host) {
                 tokio::time::sleep(wait).await;

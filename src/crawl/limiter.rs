@@ -23,6 +23,10 @@ struct HostState {
     /// The effective interval between requests (1 / rate), possibly stretched by Crawl-delay.
     interval: Mutex<Duration>,
     paused_until: Mutex<Option<Instant>>,
+    /// Requests waiting for this host queue here, first come first served, so that only one
+    /// of them at a time polls the limiter (no thundering herd when a thousand URLs of one
+    /// host are waiting).
+    line: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl HostState {
@@ -71,6 +75,7 @@ impl HostPool {
                     limiter: Mutex::new(Arc::new(RateLimiter::direct(quota(interval, self.burst)))),
                     interval: Mutex::new(interval),
                     paused_until: Mutex::new(None),
+                    line: Arc::default(),
                 })
             })
             .clone()
@@ -95,8 +100,15 @@ impl HostPool {
         })
     }
 
+    /// Join `host`'s line: hold the guard while waiting for a slot, drop it once taken.
+    pub async fn line(&self, host: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let line = self.state(host).line.clone();
+        line.lock_owned().await
+    }
+
     /// Wait until `host` may be sent one more request, and take that slot.
     pub async fn until_ready(&self, host: &str) {
+        let _line = self.line(host).await;
         while let Err(wait) = self.try_acquire(host) {
             tokio::time::sleep(wait).await;
         }
