@@ -192,6 +192,12 @@ enum Hop {
     Redirect(Url),
 }
 
+enum Outcome {
+    Hop(Hop),
+    /// A status that is neither success nor redirect, with the headers (`Retry-After`).
+    ErrorStatus(u16, HeaderMap),
+}
+
 impl Fetcher {
     pub fn new(cfg: &CrawlConfig) -> crate::Result<Fetcher> {
         let guard = Arc::new(Guard::from_config(cfg)?);
@@ -273,8 +279,8 @@ impl Fetcher {
         loop {
             let (verdict, err) = match self.exchange(url, accept, opts.conditional, cap).await {
                 Ok(ex) => match self.interpret(url, ex)? {
-                    Ok(hop) => return Ok(hop),
-                    Err((status, headers)) => (
+                    Outcome::Hop(hop) => return Ok(hop),
+                    Outcome::ErrorStatus(status, headers) => (
                         self.retry.after_status(status, &headers, attempt),
                         FetchError::Status {
                             url: url.to_string(),
@@ -305,43 +311,33 @@ impl Fetcher {
         }
     }
 
-    /// A received exchange as a finished hop, a redirect, or (status, headers) of an error
-    /// answer for the retry policy to judge.
-    #[allow(clippy::type_complexity)]
-    fn interpret(
-        &self,
-        url: &Url,
-        ex: Exchange,
-    ) -> Result<Result<Hop, (u16, HeaderMap)>, FetchError> {
-        let Exchange {
-            status,
-            headers,
-            body,
-        } = ex;
-        let done = |not_modified| {
-            Ok(Ok(Hop::Done(Box::new(Response {
+    /// A received exchange as a finished hop, a redirect, or an error answer for the retry
+    /// policy to judge.
+    fn interpret(&self, url: &Url, ex: Exchange) -> Result<Outcome, FetchError> {
+        let done = |ex: Exchange, not_modified| {
+            Outcome::Hop(Hop::Done(Box::new(Response {
                 requested: url.clone(),
                 url: url.clone(),
-                status,
-                headers: headers.clone(),
-                body: body.clone(),
+                status: ex.status,
+                headers: ex.headers,
+                body: ex.body,
                 not_modified,
-            }))))
+            })))
         };
-        match status {
+        Ok(match ex.status {
             200..=299 => {
-                self.remember_validators(url, &headers);
-                done(false)
+                self.remember_validators(url, &ex.headers);
+                done(ex, false)
             }
             304 => {
                 FetchStats::bump(&self.stats.not_modified, 1);
-                done(true)
+                done(ex, true)
             }
             301 | 302 | 303 | 307 | 308 => {
-                Ok(Ok(Hop::Redirect(redirect_target(url, status, &headers)?)))
+                Outcome::Hop(Hop::Redirect(redirect_target(url, ex.status, &ex.headers)?))
             }
-            _ => Ok(Err((status, headers))),
-        }
+            _ => Outcome::ErrorStatus(ex.status, ex.headers),
+        })
     }
 
     /// Wait for `host`'s turn and a concurrency permit. The permit is never held while
