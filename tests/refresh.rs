@@ -240,7 +240,12 @@ async fn kill_9_at_any_point_loses_nothing_and_the_rerun_finishes() {
             got.len(),
             "no duplicates after kill at {delay_ms} ms"
         );
+        partial_seen.push(got.len());
     }
+    assert!(
+        partial_seen.iter().any(|n| *n > 0 && *n < 24),
+        "at least one kill landed mid-crawl with work committed: {partial_seen:?}"
+    );
     let out = run(dir.path()).output().unwrap();
     assert!(
         out.status.success(),

@@ -2,6 +2,9 @@
 //! Topic files below; shared helpers in `common`.
 
 mod common;
+mod crawler;
+mod crawler_polite;
+mod crawler_server;
 mod foundation;
 mod platforms;
 mod refresh;

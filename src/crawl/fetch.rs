@@ -1,25 +1,34 @@
 //! The one place scout talks to the network.
 //!
-//! Every request goes through [`Fetcher::get`], which applies, in order: URL hygiene and the
-//! scheme check, the SSRF guard, robots.txt, the per-host rate limiter and the global concurrency
-//! cap, then the request itself with a total deadline and a streaming body cap. Redirects are
-//! followed by hand (reqwest's own policy is off) so that every hop is checked again.
-//! Sources call this and never reqwest directly.
+//! Every request goes through [`Fetcher::get`], which applies, in order: the scheme check and
+//! the SSRF guard, robots.txt, the per-host rate limiter, the global concurrency cap, then the
+//! request itself under one total deadline with a streaming body cap ([`crate::crawl::body`]),
+//! retried per [`crate::crawl::retry`]. Redirects are followed by hand (reqwest's own policy is
+//! off) so that every hop is checked again by the guard and robots.txt and waits for its own
+//! host's limiter. Sources call this and never reqwest directly.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::StreamExt;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 use url::Url;
 
 use crate::config::CrawlConfig;
+use crate::crawl::body::{Overflow, classify, read_capped};
 use crate::crawl::guard::Guard;
 use crate::crawl::limiter::HostPool;
-use crate::crawl::robots::RobotsCache;
+use crate::crawl::retry::{RetryPolicy, Verdict};
+use crate::crawl::robots::{ROBOTS_MAX_BYTES, RobotsCache};
+
+/// Kept here for callers that used it before the retry policy moved to its own module.
+pub use crate::crawl::retry::retry_after;
+
+const DEFAULT_ACCEPT: &str = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8";
+const ROBOTS_ACCEPT: &str = "text/plain,*/*;q=0.5";
 
 /// What a fetch returns: a 2xx body (or a 304 with an empty body).
 #[derive(Debug, Clone)]
@@ -136,10 +145,20 @@ pub struct RequestOpts {
 /// Counters for the crawl summary and progress display.
 #[derive(Debug, Default)]
 pub struct FetchStats {
-    pub requests: std::sync::atomic::AtomicU64,
-    pub bytes: std::sync::atomic::AtomicU64,
-    pub not_modified: std::sync::atomic::AtomicU64,
-    pub robots_blocked: std::sync::atomic::AtomicU64,
+    /// Requests sent (retries, redirect hops and robots.txt included).
+    pub requests: AtomicU64,
+    /// Body bytes received (decoded).
+    pub bytes: AtomicU64,
+    pub not_modified: AtomicU64,
+    pub robots_blocked: AtomicU64,
+    /// Requests sent again after a 429/503, another 5xx, a timeout or a connection error.
+    pub retries: AtomicU64,
+}
+
+impl FetchStats {
+    fn bump(counter: &AtomicU64, n: u64) {
+        counter.fetch_add(n, Ordering::Relaxed);
+    }
 }
 
 pub struct Fetcher {
@@ -149,8 +168,34 @@ pub struct Fetcher {
     hosts: HostPool,
     robots: RobotsCache,
     inflight: Semaphore,
+    retry: RetryPolicy,
     validators: Mutex<HashMap<String, Validators>>,
     pub stats: FetchStats,
+}
+
+/// One HTTP exchange as received: status, headers, and the body of a 2xx.
+struct Exchange {
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// How the body of a 2xx is read.
+#[derive(Clone, Copy)]
+struct BodyCap {
+    limit: u64,
+    overflow: Overflow,
+}
+
+enum Hop {
+    Done(Box<Response>),
+    Redirect(Url),
+}
+
+enum Outcome {
+    Hop(Hop),
+    /// A status that is neither success nor redirect, with the headers (`Retry-After`).
+    ErrorStatus(u16, HeaderMap),
 }
 
 impl Fetcher {
@@ -159,8 +204,13 @@ impl Fetcher {
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
+            // A proxy (HTTP_PROXY from the environment) would resolve and connect on our
+            // behalf, out of the guard's sight: never use one.
+            .no_proxy()
             .connect_timeout(Duration::from_secs_f64(cfg.connect_timeout_secs))
             .timeout(Duration::from_secs_f64(cfg.timeout_secs))
+            // Every host name is resolved by the guard, which hands back only permitted
+            // addresses; IP literals skip resolvers and are checked by `Guard::check_url`.
             .dns_resolver(guard.clone())
             .gzip(true)
             .brotli(true)
@@ -172,6 +222,7 @@ impl Fetcher {
             hosts: HostPool::new(cfg),
             robots: RobotsCache::new(cfg),
             inflight: Semaphore::new(cfg.concurrency),
+            retry: RetryPolicy::from_config(cfg),
             validators: Mutex::new(HashMap::new()),
             guard,
             cfg: cfg.clone(),
@@ -188,25 +239,25 @@ impl Fetcher {
         self.get_with(url, &RequestOpts::default()).await
     }
 
-    /// GET `url`, following redirects by hand; each hop is checked by the guard and robots,
-    /// and waits for its host's rate limiter.
+    /// GET `url`, following up to `max_redirects` redirects by hand; each hop is checked by
+    /// the guard and robots.txt, and waits for its host's rate limiter.
     pub async fn get_with(&self, url: &Url, opts: &RequestOpts) -> Result<Response, FetchError> {
         let requested = url.clone();
         let mut current = url.clone();
         for _hop in 0..=self.cfg.max_redirects {
             self.guard.check_url(&current)?;
-            if self.cfg.respect_robots && !self.robots.allowed(self, &current).await {
-                self.stats
-                    .robots_blocked
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return Err(FetchError::Robots {
-                    url: current.to_string(),
-                });
+            if self.cfg.respect_robots
+                && let Err(e) = self.robots.check(self, &current).await
+            {
+                if matches!(e, FetchError::Robots { .. }) {
+                    FetchStats::bump(&self.stats.robots_blocked, 1);
+                }
+                return Err(e);
             }
             match self.request_with_retries(&current, opts).await? {
                 Hop::Done(mut resp) => {
                     resp.requested = requested;
-                    return Ok(resp);
+                    return Ok(*resp);
                 }
                 Hop::Redirect(next) => current = next,
             }
@@ -217,53 +268,119 @@ impl Fetcher {
         })
     }
 
-    /// One hop, retried on 5xx / timeouts / connection errors and on 429/503 with Retry-After.
+    /// One hop, retried as [`RetryPolicy`] says.
     async fn request_with_retries(&self, url: &Url, opts: &RequestOpts) -> Result<Hop, FetchError> {
+        let cap = BodyCap {
+            limit: self.cfg.max_body_bytes,
+            overflow: Overflow::Refuse,
+        };
+        let accept = opts.accept.unwrap_or(DEFAULT_ACCEPT);
         let mut attempt = 0u32;
         loop {
-            match self.request_once(url, opts).await {
-                Ok(Attempt::Hop(hop)) => return Ok(hop),
-                Ok(Attempt::RetryAfter(wait, err)) | Ok(Attempt::Retry(wait, err)) => {
-                    if attempt >= self.cfg.max_retries {
-                        return Err(err);
-                    }
-                    let wait = wait.unwrap_or_else(|| self.backoff(attempt));
-                    if let Some(host) = url.host_str() {
-                        self.hosts.pause(host, wait);
-                    }
-                    tokio::time::sleep(wait).await;
+            let (verdict, err) = match self.exchange(url, accept, opts.conditional, cap).await {
+                Ok(ex) => match self.interpret(url, ex)? {
+                    Outcome::Hop(hop) => return Ok(hop),
+                    Outcome::ErrorStatus(status, headers) => (
+                        self.retry.after_status(status, &headers, attempt),
+                        FetchError::Status {
+                            url: url.to_string(),
+                            status,
+                        },
+                    ),
+                },
+                Err(e @ (FetchError::Timeout { .. } | FetchError::Network { .. })) => {
+                    (self.retry.after_failure(attempt), e)
                 }
                 Err(e) => return Err(e),
+            };
+            match verdict {
+                Verdict::GiveUp => return Err(err),
+                Verdict::Backoff(wait) => {
+                    tracing::debug!(url = %url, ?wait, error = %err, "retrying after backoff");
+                    tokio::time::sleep(wait).await;
+                }
+                Verdict::PauseHost(wait) => {
+                    // No sleep here: the next attempt waits for the pause in `turn`, together
+                    // with every other request to this host.
+                    tracing::debug!(url = %url, ?wait, error = %err, "host asked us to pause");
+                    self.hosts.pause(host_key(url), wait);
+                }
             }
+            FetchStats::bump(&self.stats.retries, 1);
             attempt += 1;
         }
     }
 
-    /// Exponential backoff with full jitter.
-    fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.cfg.retry_base_ms.saturating_mul(1 << attempt.min(10));
-        Duration::from_millis(base / 2 + fastrand::u64(0..=base / 2))
+    /// A received exchange as a finished hop, a redirect, or an error answer for the retry
+    /// policy to judge.
+    fn interpret(&self, url: &Url, ex: Exchange) -> Result<Outcome, FetchError> {
+        let done = |ex: Exchange, not_modified| {
+            Outcome::Hop(Hop::Done(Box::new(Response {
+                requested: url.clone(),
+                url: url.clone(),
+                status: ex.status,
+                headers: ex.headers,
+                body: ex.body,
+                not_modified,
+            })))
+        };
+        Ok(match ex.status {
+            200..=299 => {
+                self.remember_validators(url, &ex.headers);
+                done(ex, false)
+            }
+            304 => {
+                FetchStats::bump(&self.stats.not_modified, 1);
+                done(ex, true)
+            }
+            301 | 302 | 303 | 307 | 308 => {
+                Outcome::Hop(Hop::Redirect(redirect_target(url, ex.status, &ex.headers)?))
+            }
+            _ => Outcome::ErrorStatus(ex.status, ex.headers),
+        })
     }
 
-    async fn request_once(&self, url: &Url, opts: &RequestOpts) -> Result<Attempt, FetchError> {
-        let host = url.host_str().unwrap_or_default().to_string();
-        self.hosts.until_ready(&host).await;
-        let _permit = self
-            .inflight
-            .acquire()
-            .await
-            .expect("semaphore never closed");
-        self.stats
-            .requests
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    /// Wait for `host`'s turn and a concurrency permit. The permit is never held while
+    /// sleeping: a paused or rate-limited host must not keep the other hosts' requests waiting.
+    /// Requests to one host wait in its line, so only the first of them polls the limiter.
+    async fn turn(&self, host: &str) -> SemaphorePermit<'_> {
+        let _line = self.hosts.line(host).await;
+        loop {
+            if let Some(wait) = self.hosts.paused_for(host) {
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let permit = self
+                .inflight
+                .acquire()
+                .await
+                .expect("the semaphore is never closed");
+            match self.hosts.try_acquire(host) {
+                Ok(()) => return permit,
+                Err(wait) => {
+                    drop(permit);
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
 
-        let mut req = self.client.get(url.clone()).header(
-            header::ACCEPT,
-            opts.accept
-                .unwrap_or("text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8"),
-        );
-        if opts.conditional {
-            if let Some(v) = self.validators.lock().unwrap().get(url.as_str()).cloned() {
+    /// Send one request and read the answer, all under one total deadline.
+    async fn exchange(
+        &self,
+        url: &Url,
+        accept: &str,
+        conditional: bool,
+        cap: BodyCap,
+    ) -> Result<Exchange, FetchError> {
+        let host = host_key(url);
+        let _permit = self.turn(host).await;
+        FetchStats::bump(&self.stats.requests, 1);
+
+        let mut req = self.client.get(url.clone()).header(header::ACCEPT, accept);
+        if conditional {
+            let stored = self.validators.lock().unwrap().get(url.as_str()).cloned();
+            if let Some(v) = stored {
                 if let Some(etag) = v.etag {
                     req = req.header(header::IF_NONE_MATCH, etag);
                 }
@@ -272,102 +389,33 @@ impl Fetcher {
                 }
             }
         }
-        let deadline = Duration::from_secs_f64(self.cfg.timeout_secs);
-        let timeout_err = || FetchError::Timeout {
-            url: url.to_string(),
-            secs: self.cfg.timeout_secs,
-        };
-        // The whole exchange, body included, runs under one deadline: reqwest's read timeout
-        // restarts on every byte, so a server dripping bytes would otherwise hold us forever.
-        let result = tokio::time::timeout(deadline, async {
-            let resp = req.send().await.map_err(|e| classify(url, e))?;
+        let secs = self.cfg.timeout_secs;
+        // One deadline over the whole exchange, body included: reqwest's read timeout restarts
+        // on every byte, so a server dripping bytes would otherwise hold us for ever.
+        let exchange = async {
+            let resp = req.send().await.map_err(|e| classify(url, e, secs))?;
             let status = resp.status().as_u16();
             let headers = resp.headers().clone();
-            self.hosts.observe_rate_limit_headers(&host, &headers);
-            if (300..400).contains(&status) && status != 304 {
-                return Ok((status, headers, Bytes::new()));
-            }
-            if !(200..300).contains(&status) {
-                return Ok((status, headers, Bytes::new()));
-            }
-            let body = read_capped(url, resp, self.cfg.max_body_bytes).await?;
-            Ok((status, headers, body))
-        })
-        .await;
-        let (status, headers, body) = match result {
-            Err(_) => return Ok(Attempt::Retry(None, timeout_err())),
-            Ok(Err(e @ FetchError::Timeout { .. })) | Ok(Err(e @ FetchError::Network { .. })) => {
-                return Ok(Attempt::Retry(None, e));
-            }
-            Ok(Err(e)) => return Err(e),
-            Ok(Ok(x)) => x,
-        };
-        self.stats
-            .bytes
-            .fetch_add(body.len() as u64, std::sync::atomic::Ordering::Relaxed);
-
-        match status {
-            200..=299 => {
-                self.remember_validators(url, &headers);
-                Ok(Attempt::Hop(Hop::Done(Response {
-                    requested: url.clone(),
-                    url: url.clone(),
-                    status,
-                    headers,
-                    body,
-                    not_modified: false,
-                })))
-            }
-            304 => {
-                self.stats
-                    .not_modified
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                Ok(Attempt::Hop(Hop::Done(Response {
-                    requested: url.clone(),
-                    url: url.clone(),
-                    status,
-                    headers,
-                    body,
-                    not_modified: true,
-                })))
-            }
-            301 | 302 | 303 | 307 | 308 => {
-                let loc = headers
-                    .get(header::LOCATION)
-                    .and_then(|v| v.to_str().ok())
-                    .ok_or_else(|| FetchError::Network {
-                        url: url.to_string(),
-                        detail: format!("HTTP {status} without a Location header"),
-                    })?;
-                let next = url.join(loc).map_err(|e| FetchError::InvalidUrl {
-                    url: loc.to_string(),
-                    detail: e.to_string(),
-                })?;
-                Ok(Attempt::Hop(Hop::Redirect(next)))
-            }
-            429 | 503 => {
-                let wait = retry_after(&headers)
-                    .map(|d| d.min(Duration::from_secs_f64(self.cfg.max_retry_after_secs)));
-                Ok(Attempt::RetryAfter(
-                    wait,
-                    FetchError::Status {
-                        url: url.to_string(),
-                        status,
-                    },
-                ))
-            }
-            500..=599 => Ok(Attempt::Retry(
-                None,
-                FetchError::Status {
-                    url: url.to_string(),
-                    status,
-                },
-            )),
-            _ => Err(FetchError::Status {
-                url: url.to_string(),
+            self.hosts.observe_rate_limit_headers(host, &headers);
+            let body = if (200..300).contains(&status) {
+                read_capped(url, resp, cap.limit, cap.overflow, secs).await?
+            } else {
+                Bytes::new()
+            };
+            Ok(Exchange {
                 status,
-            }),
-        }
+                headers,
+                body,
+            })
+        };
+        let ex = tokio::time::timeout(Duration::from_secs_f64(secs), exchange)
+            .await
+            .map_err(|_| FetchError::Timeout {
+                url: url.to_string(),
+                secs,
+            })??;
+        FetchStats::bump(&self.stats.bytes, ex.body.len() as u64);
+        Ok(ex)
     }
 
     fn remember_validators(&self, url: &Url, headers: &HeaderMap) {
@@ -396,16 +444,31 @@ impl Fetcher {
         self.validators.lock().unwrap().extend(v);
     }
 
-    /// A plain GET used for robots.txt: guard and rate limiter apply, robots does not.
+    /// GET a robots.txt: the guard and the host's rate limiter apply, robots.txt itself does
+    /// not; redirects are followed (up to `max_redirects`); no retries (robots.rs decides when
+    /// to ask again). Any final status is returned as a [`Response`] so that the caller can
+    /// tell 4xx from 5xx; the body of a 2xx is cut at [`ROBOTS_MAX_BYTES`], not refused.
     pub(crate) async fn get_robots(&self, url: &Url) -> Result<Response, FetchError> {
+        let cap = BodyCap {
+            limit: ROBOTS_MAX_BYTES as u64,
+            overflow: Overflow::Truncate,
+        };
         let mut current = url.clone();
         for _ in 0..=self.cfg.max_redirects {
             self.guard.check_url(&current)?;
-            match self.request_once(&current, &RequestOpts::default()).await? {
-                Attempt::Hop(Hop::Done(r)) => return Ok(r),
-                Attempt::Hop(Hop::Redirect(next)) => current = next,
-                Attempt::Retry(_, e) | Attempt::RetryAfter(_, e) => return Err(e),
+            let ex = self.exchange(&current, ROBOTS_ACCEPT, false, cap).await?;
+            if matches!(ex.status, 301 | 302 | 303 | 307 | 308) {
+                current = redirect_target(&current, ex.status, &ex.headers)?;
+                continue;
             }
+            return Ok(Response {
+                requested: url.clone(),
+                url: current,
+                status: ex.status,
+                headers: ex.headers,
+                body: ex.body,
+                not_modified: false,
+            });
         }
         Err(FetchError::TooManyRedirects {
             url: url.to_string(),
@@ -413,107 +476,34 @@ impl Fetcher {
         })
     }
 
+    /// The per-host limiters (robots.rs feeds Crawl-delay into them).
     pub fn host_pool(&self) -> &HostPool {
         &self.hosts
     }
-}
 
-enum Hop {
-    Done(Response),
-    Redirect(Url),
-}
-
-enum Attempt {
-    Hop(Hop),
-    /// Retry after the server's Retry-After (or backoff if absent).
-    RetryAfter(Option<Duration>, FetchError),
-    /// Retry after exponential backoff.
-    Retry(Option<Duration>, FetchError),
-}
-
-/// Read the body, stopping at `limit` bytes of *decoded* content: a decompression bomb
-/// stops at the cap having held at most `limit` bytes plus one chunk.
-async fn read_capped(url: &Url, resp: reqwest::Response, limit: u64) -> Result<Bytes, FetchError> {
-    if let Some(len) = resp.content_length() {
-        if len > limit {
-            return Err(FetchError::TooLarge {
-                url: url.to_string(),
-                limit,
-            });
-        }
+    /// The counters so far.
+    pub fn stats(&self) -> &FetchStats {
+        &self.stats
     }
-    let mut stream = resp.bytes_stream();
-    let mut buf = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| classify(url, e))?;
-        if buf.len() as u64 + chunk.len() as u64 > limit {
-            return Err(FetchError::TooLarge {
-                url: url.to_string(),
-                limit,
-            });
-        }
-        buf.extend_from_slice(&chunk);
-    }
-    Ok(Bytes::from(buf))
 }
 
-fn classify(url: &Url, e: reqwest::Error) -> FetchError {
-    if e.is_timeout() {
-        return FetchError::Timeout {
+/// The key rate limits and pauses are kept under: the host, whatever the port or scheme.
+fn host_key(url: &Url) -> &str {
+    url.host_str().unwrap_or_default()
+}
+
+/// Where a redirect points, resolved against the URL that answered it.
+fn redirect_target(url: &Url, status: u16, headers: &HeaderMap) -> Result<Url, FetchError> {
+    let loc = headers
+        .get(header::LOCATION)
+        .ok_or_else(|| FetchError::Network {
             url: url.to_string(),
-            secs: 0.0,
-        };
-    }
-    // The guard's refusal travels through reqwest's resolver as a connect error; surface it.
-    let mut src: Option<&dyn std::error::Error> = Some(&e);
-    while let Some(s) = src {
-        if let Some(g) = s.downcast_ref::<crate::crawl::guard::GuardError>() {
-            return FetchError::Refused {
-                url: url.to_string(),
-                detail: g.to_string(),
-            };
-        }
-        src = s.source();
-    }
-    let mut detail = e.to_string();
-    let mut src = std::error::Error::source(&e);
-    while let Some(s) = src {
-        detail.push_str(": ");
-        detail.push_str(&s.to_string());
-        src = s.source();
-    }
-    FetchError::Network {
-        url: url.to_string(),
-        detail,
-    }
-}
-
-/// `Retry-After` as seconds or an HTTP date.
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = chrono::DateTime::parse_from_rfc2822(v).ok()?;
-    let delta = when.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(delta.to_std().unwrap_or(Duration::ZERO))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retry_after_seconds_and_date() {
-        let mut h = HeaderMap::new();
-        h.insert(header::RETRY_AFTER, HeaderValue::from_static("7"));
-        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
-        h.insert(
-            header::RETRY_AFTER,
-            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
-        );
-        assert_eq!(retry_after(&h), Some(Duration::ZERO));
-        h.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
-        assert_eq!(retry_after(&h), None);
-    }
+            detail: format!("HTTP {status} without a Location header"),
+        })?;
+    // Servers do send raw UTF-8 in Location; the url crate percent-encodes it on join.
+    let loc = String::from_utf8_lossy(loc.as_bytes());
+    url.join(loc.trim()).map_err(|e| FetchError::InvalidUrl {
+        url: format!("{url} -> {loc}"),
+        detail: format!("bad redirect target: {e}"),
+    })
 }

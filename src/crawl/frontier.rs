@@ -1,10 +1,16 @@
 //! The frontier: which URLs are still to be read, at which depth, deduplicated, and bounded by
-//! `max_depth`, `max_pages` and a per-host budget so that trap links end.
+//! `max_depth`, `max_pages` and a per-host budget (`max_pages_per_host`) so that trap links
+//! (calendars, session ids, ever-deeper paths) end.
+//!
+//! First in, first out: seeds before what they lead to. Exactly `max_pages` tasks are ever
+//! popped, so a URL that could never be popped is refused at `push` instead of being queued;
+//! memory stays proportional to what will actually be read.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use url::Url;
 
+use crate::config::CrawlConfig;
 use crate::crawl::urlnorm::normalize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,10 +46,20 @@ impl Frontier {
         }
     }
 
-    /// Queue `url` at `depth` unless seen, too deep, or its host's budget is spent.
-    /// Returns whether it was queued.
+    /// The bounds of `[crawl]`: `max_depth`, `max_pages`, `max_pages_per_host`.
+    pub fn from_config(cfg: &CrawlConfig) -> Frontier {
+        Frontier::new(cfg.max_depth, cfg.max_pages, cfg.max_pages_per_host)
+    }
+
+    /// Queue `url` at `depth` unless seen, not http(s), too deep, its host's budget is spent,
+    /// or the crawl's page budget is already promised to queued URLs. Returns whether it was
+    /// queued.
     pub fn push(&mut self, url: &Url, depth: u32) -> bool {
-        if depth > self.max_depth {
+        if depth > self.max_depth || !matches!(url.scheme(), "http" | "https") {
+            self.dropped += 1;
+            return false;
+        }
+        if self.taken + self.queue.len() >= self.max_pages {
             self.dropped += 1;
             return false;
         }
@@ -116,6 +132,11 @@ impl Frontier {
     pub fn seen_count(&self) -> usize {
         self.seen.len()
     }
+
+    /// Tasks popped so far (at most `max_pages`).
+    pub fn taken(&self) -> usize {
+        self.taken
+    }
 }
 
 #[cfg(test)]
@@ -152,14 +173,40 @@ mod tests {
     }
 
     #[test]
-    fn max_pages_bounds_pops() {
+    fn max_pages_bounds_pops_and_the_queue() {
         let mut f = Frontier::new(5, 2, 100);
-        for i in 0..5 {
-            f.push(&u(&format!("http://p.test/{i}")), 0);
-        }
+        let queued: Vec<bool> = (0..5)
+            .map(|i| f.push(&u(&format!("http://p.test/{i}")), 0))
+            .collect();
+        assert_eq!(queued, [true, true, false, false, false]);
+        assert_eq!(f.len(), 2);
         assert!(f.pop().is_some());
         assert!(f.pop().is_some());
         assert!(f.pop().is_none());
-        assert_eq!(f.dropped, 3);
+        assert!(!f.push(&u("http://p.test/late"), 0));
+        assert_eq!(f.dropped, 4);
+        assert_eq!(f.taken(), 2);
+    }
+
+    #[test]
+    fn per_host_budget_is_per_host() {
+        let mut f = Frontier::new(5, 100, 2);
+        for i in 0..4 {
+            f.push(&u(&format!("http://a.test/{i}")), 0);
+            f.push(&u(&format!("http://b.test/{i}")), 0);
+        }
+        assert_eq!(f.len(), 4);
+        assert_eq!(f.dropped, 4);
+    }
+
+    #[test]
+    fn refuses_other_schemes_and_honours_mark_seen() {
+        let mut f = Frontier::new(5, 100, 100);
+        assert!(!f.push(&u("file:///etc/passwd"), 0));
+        assert!(!f.push(&u("ftp://a.test/x"), 0));
+        f.mark_seen("http://a.test/done?utm_source=x");
+        assert!(!f.push(&u("http://a.test/done"), 0));
+        assert!(f.is_empty());
+        assert_eq!(f.seen_count(), 1);
     }
 }

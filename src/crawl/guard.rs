@@ -123,7 +123,7 @@ impl Resolve for Guard {
     }
 }
 
-/// IPv4-mapped / NAT64 IPv6 addresses stand for the IPv4 address inside.
+/// IPv4-mapped, NAT64 and 6to4 IPv6 addresses stand for the IPv4 address inside.
 fn canonical_ip(addr: IpAddr) -> IpAddr {
     match addr {
         IpAddr::V6(v6) => match embedded_v4(v6) {
@@ -139,10 +139,14 @@ fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
         return Some(v4);
     }
     let s = v6.segments();
+    let o = v6.octets();
     // NAT64 well-known prefix 64:ff9b::/96
     if s[0] == 0x64 && s[1] == 0xff9b && s[2..6].iter().all(|&x| x == 0) {
-        let o = v6.octets();
         return Some(Ipv4Addr::new(o[12], o[13], o[14], o[15]));
+    }
+    // 6to4 2002:AABB:CCDD::/48 routes to the IPv4 address AA.BB.CC.DD.
+    if s[0] == 0x2002 {
+        return Some(Ipv4Addr::new(o[2], o[3], o[4], o[5]));
     }
     None
 }
@@ -153,6 +157,11 @@ pub fn classify(addr: IpAddr) -> Option<&'static str> {
         IpAddr::V4(a) => classify_v4(a),
         IpAddr::V6(a) => {
             if let Some(v4) = embedded_v4(a) {
+                // 6to4 is a real (if rare) public address family; mapped and NAT64 addresses
+                // in a DNS answer are a trick, refused even around a public IPv4.
+                if a.segments()[0] == 0x2002 {
+                    return classify_v4(v4);
+                }
                 return classify_v4(v4).or(Some("IPv4-mapped"));
             }
             let s = a.segments();
@@ -238,6 +247,8 @@ mod tests {
             ("::ffff:169.254.169.254", "link-local"),
             ("::ffff:10.0.0.1", "private"),
             ("64:ff9b::a9fe:a9fe", "link-local"),
+            ("2002:7f00:1::1", "loopback"),
+            ("2002:c0a8:0101::", "private"),
         ] {
             assert_eq!(classify(ip(addr)), Some(class), "{addr}");
         }
@@ -251,6 +262,7 @@ mod tests {
             "172.32.0.1",
             "100.128.0.1",
             "2606:4700::1111",
+            "2002:5db8:d822::1",
         ] {
             assert_eq!(classify(ip(addr)), None, "{addr}");
         }

@@ -7,6 +7,7 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use governor::clock::Clock;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::header::HeaderMap;
 
@@ -22,6 +23,20 @@ struct HostState {
     /// The effective interval between requests (1 / rate), possibly stretched by Crawl-delay.
     interval: Mutex<Duration>,
     paused_until: Mutex<Option<Instant>>,
+    /// Requests waiting for this host queue here, first come first served, so that only one
+    /// of them at a time polls the limiter (no thundering herd when a thousand URLs of one
+    /// host are waiting).
+    line: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl HostState {
+    fn pause_left(&self) -> Option<Duration> {
+        self.paused_until
+            .lock()
+            .unwrap()
+            .and_then(|t| t.checked_duration_since(Instant::now()))
+            .filter(|d| !d.is_zero())
+    }
 }
 
 pub struct HostPool {
@@ -60,27 +75,48 @@ impl HostPool {
                     limiter: Mutex::new(Arc::new(RateLimiter::direct(quota(interval, self.burst)))),
                     interval: Mutex::new(interval),
                     paused_until: Mutex::new(None),
+                    line: Arc::default(),
                 })
             })
             .clone()
     }
 
-    /// Wait until `host` may be sent one more request.
-    pub async fn until_ready(&self, host: &str) {
+    /// Take one request slot for `host` now, or say how long to wait before asking again.
+    ///
+    /// Non-blocking on purpose: the fetcher calls this while holding a concurrency permit and
+    /// must release the permit before sleeping, so that a throttled or slow host never keeps
+    /// the other hosts waiting. A slot is only taken when the request can go out at once, so
+    /// the limiter's clock matches what the server sees.
+    pub fn try_acquire(&self, host: &str) -> Result<(), Duration> {
         let st = self.state(host);
-        loop {
-            let pause = st
-                .paused_until
-                .lock()
-                .unwrap()
-                .and_then(|t| t.checked_duration_since(Instant::now()));
-            match pause {
-                Some(d) if !d.is_zero() => tokio::time::sleep(d).await,
-                _ => break,
-            }
+        if let Some(wait) = st.pause_left() {
+            return Err(wait);
         }
         let limiter = st.limiter.lock().unwrap().clone();
-        limiter.until_ready().await;
+        limiter.check().map_err(|not_until| {
+            not_until
+                .wait_time_from(limiter.clock().now())
+                .max(Duration::from_millis(1))
+        })
+    }
+
+    /// Join `host`'s line: hold the guard while waiting for a slot, drop it once taken.
+    pub async fn line(&self, host: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let line = self.state(host).line.clone();
+        line.lock_owned().await
+    }
+
+    /// Wait until `host` may be sent one more request, and take that slot.
+    pub async fn until_ready(&self, host: &str) {
+        let _line = self.line(host).await;
+        while let Err(wait) = self.try_acquire(host) {
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// How long `host` stays paused (after a 429/503 or a low rate-limit budget), if at all.
+    pub fn paused_for(&self, host: &str) -> Option<Duration> {
+        self.state(host).pause_left()
     }
 
     /// Honour robots.txt `Crawl-delay` when it is stricter than the configured rate.
@@ -89,8 +125,11 @@ impl HostPool {
         let mut interval = st.interval.lock().unwrap();
         if delay > *interval {
             *interval = delay;
-            // Crawl-delay means one request per delay: no burst on top of it.
-            *st.limiter.lock().unwrap() = Arc::new(RateLimiter::direct(quota(delay, 1)));
+            // Crawl-delay means one request per delay: no burst on top of it. The new limiter
+            // starts with its one slot taken: robots.txt itself was the request just made.
+            let limiter = RateLimiter::direct(quota(delay, 1));
+            let _ = limiter.check();
+            *st.limiter.lock().unwrap() = Arc::new(limiter);
         }
     }
 
@@ -168,6 +207,32 @@ mod tests {
         assert_eq!(rate_limit_pause(&h, now), Some(Duration::from_secs(30)));
         h.insert("x-ratelimit-remaining", HeaderValue::from_static("250"));
         assert_eq!(rate_limit_pause(&h, now), None);
+    }
+
+    #[test]
+    fn slots_are_spaced_by_the_rate() {
+        let cfg = CrawlConfig {
+            rate_per_host: 5.0,
+            burst: 1,
+            ..CrawlConfig::default()
+        };
+        let pool = HostPool::new(&cfg);
+        assert_eq!(pool.try_acquire("a"), Ok(()));
+        let wait = pool.try_acquire("a").unwrap_err();
+        assert!(wait > Duration::from_millis(150) && wait <= Duration::from_millis(200));
+        // Another host has its own limiter.
+        assert_eq!(pool.try_acquire("b"), Ok(()));
+    }
+
+    #[test]
+    fn pause_holds_one_host_only() {
+        let pool = HostPool::new(&CrawlConfig::default());
+        pool.pause("a", Duration::from_secs(30));
+        let wait = pool.try_acquire("a").unwrap_err();
+        assert!(wait > Duration::from_secs(29));
+        assert!(pool.paused_for("a").is_some());
+        assert_eq!(pool.paused_for("b"), None);
+        assert_eq!(pool.try_acquire("b"), Ok(()));
     }
 
     #[test]

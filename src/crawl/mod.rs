@@ -3,6 +3,7 @@
 //! [`fetch::Fetcher`] is the polite HTTP client every source uses; [`frontier::Frontier`] holds
 //! what is left to read; [`run`] drives a crawl from seeds to committed index batches.
 
+pub mod body;
 pub mod charset;
 pub mod fetch;
 pub mod frontier;
@@ -11,6 +12,7 @@ pub mod guard;
 pub mod limiter;
 pub mod progress;
 pub mod refresh;
+pub mod retry;
 pub mod robots;
 pub mod run;
 pub mod state;
