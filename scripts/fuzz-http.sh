@@ -51,14 +51,18 @@ for _ in $(seq 1 100); do
 done
 
 status=0
-"$WORK/venv/bin/schemathesis" run "http://127.0.0.1:$PORT/openapi.json" \
-  --checks "$CHECKS" \
-  --max-examples "$MAX_EXAMPLES" \
-  --seed "$SEED" \
-  --request-timeout 30 \
-  --generation-database none \
-  --report junit --report-dir "$WORK/report" \
-  --no-color || status=$?
+# Run from $WORK: schemathesis keeps a `.schemathesis/` cache in its working directory.
+(
+  cd "$WORK"
+  venv/bin/schemathesis run "http://127.0.0.1:$PORT/openapi.json" \
+    --checks "$CHECKS" \
+    --max-examples "$MAX_EXAMPLES" \
+    --seed "$SEED" \
+    --request-timeout 30 \
+    --generation-database none \
+    --report junit --report-dir report \
+    --no-color
+) || status=$?
 
 # Whatever schemathesis concluded, the server must still be up and healthy.
 curl -fsS "http://127.0.0.1:$PORT/health" > /dev/null || { echo "fuzz-http: server died" >&2; status=1; }
