@@ -628,3 +628,69 @@ fn bad_server_config_is_refused_naming_the_key() {
     assert!(err.to_string().contains("server.cors_origins"), "{err}");
     assert_eq!(err.exit_code(), 2);
 }
+
+/// The real binary: `scout serve --addr --token` binds, prints where, requires the token, and
+/// stops cleanly (exit 0) on SIGTERM; a bad address or a missing index exits 2.
+#[tokio::test]
+async fn scout_serve_binary_runs_and_stops_on_sigterm() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = common::tempdir();
+    build_world(dir.path());
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_scout"))
+        .arg("--index")
+        .arg(dir.path())
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .env("SCOUT_TOKEN", "from-env")
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let banner = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("serve prints where it listens")
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        banner.contains("6 creators") && banner.contains("token required"),
+        "{banner}"
+    );
+    let addr: std::net::SocketAddr = banner
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no address in {banner:?}"));
+    assert_eq!(raw_get(addr, "/health", &[]).await.status, 401);
+    let ok = raw_get(addr, "/health", &[("Authorization", "Bearer from-env")]).await;
+    assert_eq!(ok.status, 200);
+
+    let pid = child.id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("serve stops after SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+
+    for (args, needle) in [
+        (vec!["serve", "--addr", "nonsense"], "server.addr"),
+        (
+            vec!["--index", "/nonexistent/scout-index", "serve"],
+            "no index",
+        ),
+    ] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_scout"));
+        if args[0] != "--index" {
+            cmd.arg("--index").arg(dir.path());
+        }
+        let out = cmd.args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
