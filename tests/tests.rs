@@ -1,6 +1,7 @@
 //! All integration tests build into this one binary (linking once saves minutes on 2 cores).
 //! Topic files below; shared helpers in `common`.
 
+mod browser;
 mod common;
 mod crawler;
 mod crawler_polite;
@@ -8,4 +9,5 @@ mod crawler_server;
 mod foundation;
 mod platforms;
 mod refresh;
+mod server;
 mod web_source;
