@@ -125,10 +125,12 @@ fn build(root: &Root, file: &Path, bytes: Vec<u8>) -> Response<Body> {
             };
             let v = v.trim().replace("{{base}}", &root.base);
             if k.trim().eq_ignore_ascii_case("status") {
-                if let Ok(code) = v.parse::<u16>().map(StatusCode::from_u16) {
-                    if let Ok(code) = code {
-                        *resp.status_mut() = code;
-                    }
+                if let Some(code) = v
+                    .parse::<u16>()
+                    .ok()
+                    .and_then(|c| StatusCode::from_u16(c).ok())
+                {
+                    *resp.status_mut() = code;
                 }
                 continue;
             }

@@ -70,7 +70,7 @@ fn upsert_twice_leaves_one_record() {
     );
     let index = index_profiles(dir.path(), &[a.clone(), a.clone()]);
     assert_eq!(index.num_docs(), 1);
-    let index = index_profiles(dir.path(), &[a.clone()]);
+    let index = index_profiles(dir.path(), std::slice::from_ref(&a));
     assert_eq!(index.num_docs(), 1);
     assert_eq!(index.meta().unwrap().generation, 2);
     let got = index.get(&a.profile_url).unwrap().expect("found by URL");
@@ -188,7 +188,8 @@ fn search_json_carries_interface_fields_with_types() {
     let is_str = |v: &V| v.is_string();
     let str_or_null = |v: &V| v.is_string() || v.is_null();
     let num_or_null = |v: &V| v.is_number() || v.is_null();
-    let checks: &[(&str, &dyn Fn(&V) -> bool)] = &[
+    type Check<'a> = (&'a str, &'a dyn Fn(&V) -> bool);
+    let checks: &[Check] = &[
         ("id", &is_str),
         ("profile_url", &is_str),
         ("platform", &is_str),

@@ -176,12 +176,12 @@ impl SearchRequest {
             ));
         }
         let f = &req.filters;
-        if let (Some(lo), Some(hi)) = (f.min_followers, f.max_followers) {
-            if lo > hi {
-                return Err(Error::Usage(format!(
-                    "`min_followers` ({lo}) is above `max_followers` ({hi})"
-                )));
-            }
+        if let (Some(lo), Some(hi)) = (f.min_followers, f.max_followers)
+            && lo > hi
+        {
+            return Err(Error::Usage(format!(
+                "`min_followers` ({lo}) is above `max_followers` ({hi})"
+            )));
         }
         Ok(req)
     }
