@@ -309,3 +309,123 @@ async fn export_streams_every_record_as_ndjson() {
         }
     }
 }
+
+/// `scout serve` keeps answering while a refresh runs in another process, and picks up each
+/// commit: no failed request, and a generation that only moves forward.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_answers_throughout_a_refresh_in_another_process() {
+    let world = common::tempdir();
+    let paths = common::write_web_world(world.path(), 30);
+    let server = common::serve(world.path()).await;
+    let seeds_file = world.path().join("seeds.txt");
+    std::fs::write(&seeds_file, seeds(&server.base(), &paths).join("\n")).unwrap();
+    let dir = common::tempdir();
+    let sets = [
+        "--set",
+        "crawl.allow_private_networks=[\"127.0.0.1/32\"]",
+        "--set",
+        "crawl.rate_per_host=25",
+        "--set",
+        "crawl.commit_every=3",
+    ];
+    let first = Command::new(env!("CARGO_BIN_EXE_scout"))
+        .args(["crawl", "--json", "--index"])
+        .arg(dir.path())
+        .arg("--seeds-file")
+        .arg(&seeds_file)
+        .args(sets)
+        .output()
+        .unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_scout"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--index"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let client = reqwest::Client::builder().no_proxy().build().unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let health = |c: reqwest::Client, b: String| async move {
+        let r = c.get(format!("{b}/health")).send().await.ok()?;
+        serde_json::from_slice::<serde_json::Value>(&r.bytes().await.ok()?).ok()
+    };
+    let mut ready = None;
+    for _ in 0..100 {
+        if let Some(h) = health(client.clone(), base.clone()).await {
+            ready = Some(h);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let start_gen = ready.expect("serve came up")["generation"]
+        .as_u64()
+        .unwrap();
+
+    let mut refresh = tokio::process::Command::new(env!("CARGO_BIN_EXE_scout"))
+        .args(["crawl", "--refresh", "--max-age", "0s", "--json", "--index"])
+        .arg(dir.path())
+        .args(sets)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let mut generations = vec![start_gen];
+    let mut requests = 0u32;
+    let mut finished = None;
+    // Query continuously (bounded: at most 60 s) until the refresh ends, then a little longer.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut after_end = 0;
+    while std::time::Instant::now() < deadline && after_end < 20 {
+        let s = client
+            .get(format!("{base}/v1/search?q=coffee&limit=5"))
+            .send()
+            .await
+            .expect("search request failed during the refresh");
+        assert_eq!(s.status(), 200, "search failed during the refresh");
+        let body: serde_json::Value = serde_json::from_slice(&s.bytes().await.unwrap()).unwrap();
+        assert!(body["total"].as_u64().unwrap() > 0);
+        let h = health(client.clone(), base.clone())
+            .await
+            .expect("health failed during the refresh");
+        let g = h["generation"].as_u64().unwrap();
+        assert!(
+            g >= *generations.last().unwrap(),
+            "generation went backwards: {generations:?} then {g}"
+        );
+        generations.push(g);
+        requests += 2;
+        if finished.is_none() {
+            if let Some(status) = refresh.try_wait().unwrap() {
+                finished = Some(status);
+            }
+        } else {
+            after_end += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let status = match finished {
+        Some(s) => s,
+        None => refresh.wait().await.unwrap(),
+    };
+    assert!(status.success());
+    let _ = serve.kill();
+    let _ = serve.wait();
+    let last = *generations.last().unwrap();
+    assert!(
+        last > start_gen + 2,
+        "serve picked up the refresh's commits: {generations:?}"
+    );
+    assert!(requests > 20, "queried throughout ({requests} requests)");
+}
