@@ -2,3 +2,4 @@
 //! Topic files below; shared helpers in `common`.
 
 mod common;
+mod signals;

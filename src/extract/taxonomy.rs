@@ -336,7 +336,15 @@ pub fn variants(folded: &str) -> Vec<String> {
         Some(i) => (&folded[..=i], &folded[i + 1..]),
         None => ("", folded),
     };
-    if last.chars().count() < 4 || !last.chars().all(char::is_alphabetic) {
+    if last.chars().count() < 3 || !last.chars().all(char::is_alphabetic) {
+        return out;
+    }
+    // Short words ("pen", "mat") only get the plain `-s` plural; the other rules would make
+    // noise of them.
+    if last.chars().count() < 4 {
+        if !last.ends_with('s') {
+            out.push(format!("{folded}s"));
+        }
         return out;
     }
     let mut push = |w: String| {
