@@ -2,10 +2,11 @@
 //!
 //! Rules, in order (lexicons in `data/comments.toml`, all matching case/accent-folded and
 //! whole-word):
-//! 1. **Spam** — a promotion / collab-bait / follower-selling / money-scheme phrase in any of
-//!    the shipped languages ("DM us for a collab", "check my profile", "sígueme", "schreib uns",
-//!    "abonne-toi", "chama no direct", "scrivici", "bitcoin"...), or a link dropped with fewer
-//!    than [`LINK_DROP_MAX_WORDS`] other words.
+//! 1. **Spam** — a promotion / collab-bait / self-promotion / follower-selling / scam phrase in
+//!    any of the shipped languages ("DM us for a collab", "check my profile", "my channel",
+//!    "sígueme", "schreib uns", "abonne-toi", "chama no direct", "scrivici", "bitcoin"...), a
+//!    money amount next to a scheme cue ("$500 a day", "300€ par jour, demande-moi"), or a link
+//!    dropped with fewer than [`LINK_DROP_MAX_WORDS`] other words.
 //! 2. **Generic** — no words at all (emoji-only, a bare mention or punctuation).
 //! 3. **Genuine** — purchase intent ("where can I buy", "¿cuánto cuesta?", "wo gibt es das",
 //!    "où acheter", "onde comprar", "dove si compra", "link?") or a request to the creator
@@ -14,9 +15,12 @@
 //!    remaining words are compared with the stock-praise vocabulary (compliments, laughter and
 //!    the function words that glue them: "so", "this", "que", "sehr", "trop"), also after
 //!    squeezing repeated letters ("niceee", "sooo").
-//!    **Genuine** if it asks a question (`?`) with at least two words, one of them not praise.
-//! 5. **Generic** if no word is left outside the praise vocabulary, or the comment has at most
-//!    3 words with at most one of them outside it ("Beautiful shot", "Gorgeous colours").
+//!    **Genuine** if it asks a question (a `?`, or 3+ words opening with "what", "wo",
+//!    "dónde", "où", "onde", "dove"...) with at least two words, one of them not praise.
+//! 5. **Generic** if no word is left outside the praise vocabulary; or it has at most
+//!    [`SHORT_MAX_WORDS`] words (real one- and two-word comments are questions or purchase
+//!    intent, caught above: "link?", "precio?"); or at most 4 words, one of them praise and at
+//!    most two not ("Gorgeous colours", "Que coisa mais linda").
 //! 6. Otherwise **Genuine**.
 //!
 //! Repetition across accounts is judged on a creator's whole comment set
@@ -32,6 +36,10 @@ use super::text::{fold, is_url_token, plain_words};
 
 /// A link with fewer other words than this is a link drop.
 pub const LINK_DROP_MAX_WORDS: usize = 8;
+/// Comments of at most this many words that neither ask nor show intent are generic.
+pub const SHORT_MAX_WORDS: usize = 2;
+/// A comment starting with "what", "wo", "dónde"... is a question from this many words on.
+pub const MIN_WORDS_UNMARKED_QUESTION: usize = 3;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -66,6 +74,9 @@ struct Lexicon {
     stock: PhraseMatcher<()>,
     spam: PhraseMatcher<()>,
     intent: PhraseMatcher<()>,
+    currency_words: HashSet<String>,
+    money_cues: PhraseMatcher<()>,
+    interrogatives: HashSet<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,11 +86,24 @@ struct LexiconFile {
     spam: Phrases,
     intent: Phrases,
     request: Phrases,
+    money: MoneyDef,
+    question: Words,
 }
 
 #[derive(Deserialize)]
 struct Phrases {
     phrases: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct MoneyDef {
+    currency_words: Vec<String>,
+    cues: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Words {
+    words: Vec<String>,
 }
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
@@ -101,6 +125,11 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         stock: build(&[&f.stock]),
         spam: build(&[&f.spam]),
         intent: build(&[&f.intent, &f.request]),
+        currency_words: f.money.currency_words.iter().map(|w| fold(w)).collect(),
+        money_cues: build(&[&Phrases {
+            phrases: f.money.cues,
+        }]),
+        interrogatives: f.question.words.iter().map(|w| fold(w)).collect(),
     }
 });
 
@@ -119,7 +148,11 @@ pub fn analyze_comment(text: &str) -> CommentFeatures {
     let lex = &*LEXICON;
     let folded = fold(text);
     let words = plain_words(&folded);
-    let question = folded.contains('?') || folded.contains('¿');
+    // "What a view!" is an exclamation, not a question.
+    let interrogative = words.len() >= MIN_WORDS_UNMARKED_QUESTION
+        && lex.interrogatives.contains(words[0])
+        && !matches!(words[1], "a" | "an");
+    let question = folded.contains('?') || folded.contains('¿') || interrogative;
     let mut f = CommentFeatures {
         class: CommentClass::Genuine,
         words: words.len(),
@@ -127,7 +160,10 @@ pub fn analyze_comment(text: &str) -> CommentFeatures {
         intent: false,
     };
     let has_link = folded.split_whitespace().any(is_url_token);
-    if lex.spam.is_match(&folded) || (has_link && words.len() < LINK_DROP_MAX_WORDS) {
+    if lex.spam.is_match(&folded)
+        || (has_link && words.len() < LINK_DROP_MAX_WORDS)
+        || money_scheme(lex, &folded)
+    {
         f.class = CommentClass::Spam;
         return f;
     }
@@ -162,10 +198,26 @@ pub fn analyze_comment(text: &str) -> CommentFeatures {
     if question && words.len() >= 2 && other >= 1 {
         return f;
     }
-    if other == 0 || (words.len() <= 3 && other <= 1 && praise >= 1) {
+    let n = words.len();
+    if other == 0 || n <= SHORT_MAX_WORDS || (n <= 4 && praise >= 1 && other <= 2) {
         f.class = CommentClass::Generic;
     }
     f
+}
+
+/// A money amount (`$500`, `300€`, `200 reais`) next to a scheme cue ("a day", "ask me how").
+fn money_scheme(lex: &Lexicon, folded: &str) -> bool {
+    let toks: Vec<&str> = folded.split_whitespace().collect();
+    let amount = toks.iter().enumerate().any(|(i, t)| {
+        t.chars().any(|c| c.is_ascii_digit())
+            && (t.contains(['$', '€', '£'])
+                || toks.get(i + 1).is_some_and(|n| {
+                    lex.currency_words
+                        .contains(n.trim_matches(|c: char| !c.is_alphanumeric()))
+                        || n.starts_with(['$', '€', '£'])
+                }))
+    });
+    amount && lex.money_cues.is_match(folded)
 }
 
 fn is_praise(praise: &HashSet<String>, w: &str) -> bool {

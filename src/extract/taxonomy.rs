@@ -5,7 +5,7 @@
 //! Scoring a text (used per post, and by the ranker on queries):
 //! - every entry is folded (case, accents) and expanded once at load: plural/singular forms of
 //!   its last word (en/es/fr/pt `-s`/`-es`/`-ies`, it `-o→-i`, `-a→-e`, pt `-ão→-ões`, de
-//!   `-e`/`-n`/`-en`), a hashtag form (`"skin care"` → `#skincare`), and, for single words of 7+
+//!   `-e`/`-n`/`-en`, en `-ing`↔`-ed`), a hashtag form (`"skin care"` → `#skincare`), and, for single words of 7+
 //!   letters, a prefix match so German compounds count ("Hautpflegeroutine");
 //! - weights: a niche's `names` 1.5, `terms` 1.0, `weak` terms 0.4; a multi-word phrase ×1.5;
 //!   a hashtag ×2 (hashtags are deliberate labels, words may be incidental);
@@ -354,6 +354,12 @@ pub fn variants(folded: &str) -> Vec<String> {
         }
     };
     let stem = |n: usize| last[..last.len() - n].to_string();
+    // English -ing/-ed ("sanding" ~ "sanded", "thrifted" ~ "thrifting").
+    if last.len() >= 6 && last.ends_with("ing") {
+        push(format!("{}ed", stem(3)));
+    } else if last.len() >= 6 && last.ends_with("ed") {
+        push(format!("{}ing", stem(2)));
+    }
     if last.ends_with('s') && !last.ends_with("ss") && last.len() >= 5 {
         push(stem(1));
         if last.ends_with("es") {
