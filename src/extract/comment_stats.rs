@@ -23,7 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::comments::{CommentClass, CommentFeatures, analyze_comment};
+use super::comments::{CommentClass, CommentFeatures, analyze_folded};
 use super::text::{fold, plain_words, round3};
 use crate::model::{Comment, Post, RawProfile};
 
@@ -44,11 +44,9 @@ type Repeats<'a> = (HashSet<(&'a str, usize)>, HashSet<&'a str>, usize);
 
 /// Classify comments together, so that repetition across accounts and posts is seen.
 pub fn classify_in_context(items: &[CommentRef<'_>]) -> Vec<CommentFeatures> {
-    let mut feats: Vec<CommentFeatures> = items.iter().map(|c| analyze_comment(c.text)).collect();
-    let keys: Vec<String> = items
-        .iter()
-        .map(|c| plain_words(&fold(c.text)).join(" "))
-        .collect();
+    let folded: Vec<String> = items.iter().map(|c| fold(c.text)).collect();
+    let mut feats: Vec<CommentFeatures> = folded.iter().map(|f| analyze_folded(f)).collect();
+    let keys: Vec<String> = folded.iter().map(|f| plain_words(f).join(" ")).collect();
     // Unknown authors count as distinct people (keyed by position).
     let mut seen: HashMap<&str, Repeats> = HashMap::new();
     for (i, c) in items.iter().enumerate() {

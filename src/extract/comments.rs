@@ -145,9 +145,13 @@ pub fn classify_comment(text: &str) -> CommentClass {
 
 /// Classify one comment and keep the features the quality score needs.
 pub fn analyze_comment(text: &str) -> CommentFeatures {
+    analyze_folded(&fold(text))
+}
+
+/// [`analyze_comment`] on a text already passed through `text::fold`.
+pub fn analyze_folded(folded: &str) -> CommentFeatures {
     let lex = &*LEXICON;
-    let folded = fold(text);
-    let words = plain_words(&folded);
+    let words = plain_words(folded);
     // "What a view!" is an exclamation, not a question.
     let interrogative = words.len() >= MIN_WORDS_UNMARKED_QUESTION
         && lex.interrogatives.contains(words[0])
@@ -160,9 +164,9 @@ pub fn analyze_comment(text: &str) -> CommentFeatures {
         intent: false,
     };
     let has_link = folded.split_whitespace().any(is_url_token);
-    if lex.spam.is_match(&folded)
+    if lex.spam.is_match(folded)
         || (has_link && words.len() < LINK_DROP_MAX_WORDS)
-        || money_scheme(lex, &folded)
+        || money_scheme(lex, folded)
     {
         f.class = CommentClass::Spam;
         return f;
@@ -171,13 +175,13 @@ pub fn analyze_comment(text: &str) -> CommentFeatures {
         f.class = CommentClass::Generic;
         return f;
     }
-    if lex.intent.is_match(&folded) {
+    if lex.intent.is_match(folded) {
         f.intent = true;
         return f;
     }
     let stock: Vec<(usize, usize)> = lex
         .stock
-        .find(&folded)
+        .find(folded)
         .iter()
         .map(|h| (h.start, h.end))
         .collect();

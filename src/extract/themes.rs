@@ -9,6 +9,7 @@
 //!   IDF-like weight standing in for corpus statistics the extractor does not have:
 //!   2.0 for hashtags (chosen labels), 1.5 for taxonomy vocabulary, 0.3 for words common on
 //!   social media whatever the topic ("today", "video", "link"), 1.0 otherwise;
+//! - singular and plural ("package", "packages") count as one term, shown in the more used form;
 //! - with 3+ posts a term must appear in at least 2 of them;
 //! - the top [`MAX_THEMES`] terms, best first.
 
@@ -123,6 +124,7 @@ pub fn themes<'a>(
             see(tag, true);
         }
     }
+    merge_plurals(&mut terms, n_docs);
     let min_df = if n_docs >= 3 { 2 } else { 1 };
     let mut scored: Vec<(f64, usize, String)> = terms
         .into_iter()
@@ -150,6 +152,32 @@ pub fn themes<'a>(
         .take(MAX_THEMES)
         .map(|(_, _, s)| s)
         .collect()
+}
+
+/// "packages" and "package" are one theme: a term ending in `s` whose singular was also seen
+/// is merged into the more used form (post counts added, capped at the number of posts).
+fn merge_plurals(terms: &mut HashMap<String, Term>, n_docs: usize) {
+    let plurals: Vec<String> = terms
+        .keys()
+        .filter(|k| k.len() > 4 && k.ends_with('s') && terms.contains_key(&k[..k.len() - 1]))
+        .cloned()
+        .collect();
+    for plural in plurals {
+        let singular = plural[..plural.len() - 1].to_string();
+        let (Some(p), Some(s)) = (terms.remove(&plural), terms.remove(&singular)) else {
+            continue;
+        };
+        let (keep_key, mut keep, other) = if p.tf > s.tf {
+            (plural, p, s)
+        } else {
+            (singular, s, p)
+        };
+        keep.df = (keep.df + other.df).min(n_docs);
+        keep.tf += other.tf;
+        keep.tag |= other.tag;
+        keep.first_seen = keep.first_seen.min(other.first_seen);
+        terms.insert(keep_key, keep);
+    }
 }
 
 #[cfg(test)]
