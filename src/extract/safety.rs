@@ -188,9 +188,10 @@ impl SafetyLexicon {
             if hits.is_empty() {
                 continue;
             }
-            // Offsets are in the folded text; refold with a map to quote the original.
+            // Offsets are in the folded text; refold with a map to quote the original. The
+            // folded text may carry extra hashtags appended after the original's.
             let (refolded, map) = fold_with_map(original);
-            let same = refolded == folded;
+            let mappable = folded.starts_with(refolded.as_str());
             let mut seen = vec![false; n];
             for (cat, start, end) in hits {
                 if seen[cat] {
@@ -199,7 +200,7 @@ impl SafetyLexicon {
                 seen[cat] = true;
                 doc_counts[cat] += 1;
                 if evidence[cat].len() < MAX_EVIDENCE {
-                    let quote = if same {
+                    let quote = if mappable && end <= refolded.len() {
                         let s = map[start];
                         let e = map.get(end).copied().unwrap_or(original.len());
                         excerpt_around(original, s, e)
