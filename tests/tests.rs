@@ -10,4 +10,5 @@ mod foundation;
 mod platforms;
 mod refresh;
 mod server;
+mod signals;
 mod web_source;

@@ -1,0 +1,354 @@
+//! A creator's comment section as a whole: repetition, bot share, quality, creator replies.
+//!
+//! Only comments written by others (`by_creator == false`) are judged.
+//!
+//! - **Repetition**: the same text (folded, emoji and punctuation dropped) of 3+ words posted
+//!   by 2+ accounts, or by one account on 2+ posts, is copy-paste engagement: a comment the
+//!   single-comment rules found genuine becomes generic, unless it asks something or shows
+//!   purchase intent (two people may well both ask "what's the shade name?").
+//! - `bot_comment_share` = (generic + spam) / comments by others.
+//! - `comment_quality` = 0.65 × S + 0.20 × D + 0.15 × R, in [0, 1], where
+//!   S = mean substance over comments by others: spam and generic 0; genuine
+//!   0.4 + 0.3 × min(words / 15, 1) + 0.15 if it asks a question + 0.15 if it shows purchase
+//!   intent or asks the creator for something (capped at 1);
+//!   D = distinct commenters / comments by others (an unknown author counts as distinct);
+//!   R = `creator_reply_share` (0 when there is no thread).
+//! - `creator_reply_share` = threads answered by the creator / threads, where a thread is a
+//!   top-level comment by someone else (`parent_id` empty or the post's id). With parent ids,
+//!   a creator comment answers the thread its parent chain leads to. When the source gives no
+//!   parent ids for a post, a creator comment answers the thread of the account it
+//!   `@mentions`, else the latest earlier thread not yet answered (by date, else list order).
+//!
+//! All three are `null` when there is nothing to measure (no comments by others / no thread).
+
+use std::collections::{HashMap, HashSet};
+
+use super::comments::{CommentClass, CommentFeatures, analyze_folded};
+use super::text::{fold, plain_words, round3};
+use crate::model::{Comment, Post, RawProfile};
+
+pub const MIN_REPEATED_WORDS: usize = 3;
+
+/// A comment to classify with its context.
+#[derive(Debug, Clone, Copy)]
+pub struct CommentRef<'a> {
+    pub text: &'a str,
+    /// Author URL or handle; empty when unknown.
+    pub author: &'a str,
+    /// Id of the post it was left on.
+    pub post: &'a str,
+}
+
+/// Who posted one normalised text, on which posts, how many times.
+type Repeats<'a> = (HashSet<(&'a str, usize)>, HashSet<&'a str>, usize);
+
+/// Classify comments together, so that repetition across accounts and posts is seen.
+pub fn classify_in_context(items: &[CommentRef<'_>]) -> Vec<CommentFeatures> {
+    let folded: Vec<String> = items.iter().map(|c| fold(c.text)).collect();
+    let mut feats: Vec<CommentFeatures> = folded.iter().map(|f| analyze_folded(f)).collect();
+    let keys: Vec<String> = folded.iter().map(|f| plain_words(f).join(" ")).collect();
+    // Unknown authors count as distinct people (keyed by position).
+    let mut seen: HashMap<&str, Repeats> = HashMap::new();
+    for (i, c) in items.iter().enumerate() {
+        let e = seen.entry(keys[i].as_str()).or_default();
+        let author = if c.author.is_empty() {
+            ("", i)
+        } else {
+            (c.author, 0)
+        };
+        e.0.insert(author);
+        e.1.insert(c.post);
+        e.2 += 1;
+    }
+    for (i, f) in feats.iter_mut().enumerate() {
+        let key = keys[i].as_str();
+        if f.class != CommentClass::Genuine || f.intent || f.question {
+            continue;
+        }
+        if key.split(' ').count() < MIN_REPEATED_WORDS {
+            continue;
+        }
+        let (authors, posts, n) = &seen[key];
+        if *n >= 2 && (authors.len() >= 2 || posts.len() >= 2) {
+            f.class = CommentClass::Generic;
+        }
+    }
+    feats
+}
+
+/// The comment-section signals of a creator.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CommentStats {
+    pub comments_by_others: usize,
+    pub genuine: usize,
+    pub generic: usize,
+    pub spam: usize,
+    pub bot_comment_share: Option<f64>,
+    pub comment_quality: Option<f64>,
+    pub creator_reply_share: Option<f64>,
+}
+
+/// Substance of one comment, in [0, 1] (see the module doc).
+pub fn substance(f: &CommentFeatures) -> f64 {
+    if f.class != CommentClass::Genuine {
+        return 0.0;
+    }
+    let mut s = 0.4 + 0.3 * (f.words as f64 / 15.0).min(1.0);
+    if f.question {
+        s += 0.15;
+    }
+    if f.intent {
+        s += 0.15;
+    }
+    s.min(1.0)
+}
+
+pub fn comment_stats(raw: &RawProfile) -> CommentStats {
+    let mut items = Vec::new();
+    for p in &raw.posts {
+        for c in p.comments.iter().filter(|c| !c.by_creator) {
+            items.push(CommentRef {
+                text: &c.text,
+                author: author_key(c),
+                post: &p.id,
+            });
+        }
+    }
+    let reply_share = reply_share(&raw.posts);
+    let mut st = CommentStats {
+        comments_by_others: items.len(),
+        creator_reply_share: reply_share,
+        ..Default::default()
+    };
+    if items.is_empty() {
+        return st;
+    }
+    let feats = classify_in_context(&items);
+    for f in &feats {
+        match f.class {
+            CommentClass::Genuine => st.genuine += 1,
+            CommentClass::Generic => st.generic += 1,
+            CommentClass::Spam => st.spam += 1,
+        }
+    }
+    let n = items.len() as f64;
+    st.bot_comment_share = Some(round3((st.generic + st.spam) as f64 / n));
+    let s = feats.iter().map(substance).sum::<f64>() / n;
+    let mut authors = HashSet::new();
+    let mut distinct = 0usize;
+    for it in &items {
+        if it.author.is_empty() || authors.insert(it.author) {
+            distinct += 1;
+        }
+    }
+    let d = distinct as f64 / n;
+    let r = reply_share.unwrap_or(0.0);
+    st.comment_quality = Some(round3((0.65 * s + 0.2 * d + 0.15 * r).clamp(0.0, 1.0)));
+    st
+}
+
+fn author_key(c: &Comment) -> &str {
+    match c.author_url.as_deref() {
+        Some(u) if !u.is_empty() => u,
+        _ => &c.author_handle,
+    }
+}
+
+fn is_top_level(c: &Comment, post: &Post) -> bool {
+    match c.parent_id.as_deref() {
+        None | Some("") => true,
+        Some(p) => p == post.id,
+    }
+}
+
+/// Share of threads (top-level comments by others) the creator answered; `None` without
+/// threads.
+pub fn reply_share(posts: &[Post]) -> Option<f64> {
+    let (mut threads, mut answered) = (0usize, 0usize);
+    for post in posts {
+        let (t, a) = post_threads(post);
+        threads += t;
+        answered += a;
+    }
+    (threads > 0).then(|| round3(answered as f64 / threads as f64))
+}
+
+/// (threads, answered threads) on one post.
+fn post_threads(post: &Post) -> (usize, usize) {
+    let cs = &post.comments;
+    let thread_idx: Vec<usize> = (0..cs.len())
+        .filter(|&i| !cs[i].by_creator && is_top_level(&cs[i], post))
+        .collect();
+    if thread_idx.is_empty() {
+        return (0, 0);
+    }
+    let mut answered: HashSet<usize> = HashSet::new();
+    let has_parents = cs.iter().any(|c| {
+        c.parent_id
+            .as_deref()
+            .is_some_and(|p| !p.is_empty() && p != post.id)
+    });
+    if has_parents {
+        let by_id: HashMap<&str, usize> = cs
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.id.is_empty())
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        for c in cs.iter().filter(|c| c.by_creator) {
+            let mut cur = c.parent_id.as_deref();
+            // Walk up to the thread root; the bound guards against cycles in bad data.
+            for _ in 0..64 {
+                let Some(&i) = cur.and_then(|p| by_id.get(p)) else {
+                    break;
+                };
+                if thread_idx.contains(&i) {
+                    answered.insert(i);
+                    break;
+                }
+                cur = cs[i].parent_id.as_deref();
+            }
+        }
+    } else {
+        let mut order: Vec<usize> = (0..cs.len()).collect();
+        if cs.iter().all(|c| c.published_at.is_some()) {
+            order.sort_by_key(|&i| (cs[i].published_at, i));
+        }
+        for (pos, &i) in order.iter().enumerate() {
+            if !cs[i].by_creator {
+                continue;
+            }
+            let earlier: Vec<usize> = order[..pos]
+                .iter()
+                .copied()
+                .filter(|j| thread_idx.contains(j))
+                .collect();
+            let text = fold(&cs[i].text);
+            let mentioned = earlier.iter().copied().find(|&j| {
+                let h = fold(cs[j].author_handle.trim_start_matches('@'));
+                !h.is_empty() && text.contains(&format!("@{h}"))
+            });
+            let target = mentioned.or_else(|| {
+                earlier
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|j| !answered.contains(j))
+            });
+            if let Some(j) = target {
+                answered.insert(j);
+            }
+        }
+    }
+    (thread_idx.len(), answered.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(id: &str, parent: Option<&str>, author: &str, text: &str, by_creator: bool) -> Comment {
+        Comment {
+            id: id.into(),
+            parent_id: parent.map(Into::into),
+            author_handle: author.into(),
+            text: text.into(),
+            by_creator,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn repeated_text_across_accounts_is_generic() {
+        let items: Vec<CommentRef> = ["a", "b", "c"]
+            .iter()
+            .map(|a| CommentRef {
+                text: "Such valuable content, saving this for later!",
+                author: a,
+                post: "p1",
+            })
+            .collect();
+        assert!(
+            classify_in_context(&items)
+                .iter()
+                .all(|f| f.class == CommentClass::Generic)
+        );
+        let q: Vec<CommentRef> = ["a", "b"]
+            .iter()
+            .map(|a| CommentRef {
+                text: "What's the shade name?",
+                author: a,
+                post: "p1",
+            })
+            .collect();
+        assert!(
+            classify_in_context(&q)
+                .iter()
+                .all(|f| f.class == CommentClass::Genuine)
+        );
+    }
+
+    #[test]
+    fn replies_with_parent_ids() {
+        let post = Post {
+            id: "p".into(),
+            comments: vec![
+                c("1", None, "ann", "Where is the lamp from?", false),
+                c("2", Some("p"), "bob", "love it", false),
+                c("3", Some("1"), "ann", "also the rug?", false),
+                c("4", Some("3"), "me", "Both from a flea market!", true),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(reply_share(std::slice::from_ref(&post)), Some(0.5));
+    }
+
+    #[test]
+    fn replies_without_parent_ids_follow_order_and_mentions() {
+        let post = Post {
+            id: "p".into(),
+            comments: vec![
+                c("", None, "ann", "Where is the lamp from?", false),
+                c("", None, "bob", "How tall is it?", false),
+                c("", None, "me", "@ann from a flea market!", true),
+                c("", None, "cat", "nice", false),
+            ],
+            ..Default::default()
+        };
+        assert_eq!(reply_share(std::slice::from_ref(&post)), Some(0.333));
+        assert_eq!(reply_share(&[Post::default()]), None);
+    }
+
+    #[test]
+    fn stats_are_null_without_comments_and_quality_rewards_substance() {
+        let empty = RawProfile {
+            posts: vec![Post::default()],
+            ..Default::default()
+        };
+        let st = comment_stats(&empty);
+        assert_eq!(st.comment_quality, None);
+        assert_eq!(st.bot_comment_share, None);
+        assert_eq!(st.creator_reply_share, None);
+
+        let mk = |texts: &[&str]| RawProfile {
+            posts: vec![Post {
+                id: "p".into(),
+                comments: texts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| c(&i.to_string(), None, &format!("u{i}"), t, false))
+                    .collect(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let good = comment_stats(&mk(&[
+            "Where can I buy the blue one? My sister needs it for her flat",
+            "I tried this recipe with less sugar and it still worked really well",
+        ]));
+        let bad = comment_stats(&mk(&["😍😍", "Nice pic!", "DM us for a collab"]));
+        assert_eq!(bad.bot_comment_share, Some(1.0));
+        assert_eq!(good.bot_comment_share, Some(0.0));
+        assert!(good.comment_quality.unwrap() > bad.comment_quality.unwrap() + 0.3);
+    }
+}
