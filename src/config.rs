@@ -216,6 +216,8 @@ pub struct RankWeights {
     pub audience_language: f64,
     pub sponsored_penalty: f64,
     pub undisclosed_penalty: f64,
+    /// Penalty for creators who stopped posting (nothing for 3 months → full at a year).
+    pub inactivity_penalty: f64,
     pub buyer: f64,
     pub ship_to: f64,
     pub values: f64,
@@ -237,6 +239,7 @@ impl Default for RankWeights {
             audience_language: 1.0,
             sponsored_penalty: 1.0,
             undisclosed_penalty: 0.5,
+            inactivity_penalty: 2.0,
             buyer: 2.0,
             ship_to: 1.0,
             values: 1.0,

@@ -91,7 +91,7 @@ fn filters_are_index_queries_that_exclude() {
             profile("big", 400_000, "vegan skincare", &["vegan serum"]),
         ],
     );
-    let ranker = Ranker::new(&Config::default());
+    let ranker = Ranker::new(&Config::default()).unwrap();
     let search = |pairs: &[(&str, &str)]| {
         let r = SearchRequest::from_pairs(pairs.iter().copied()).unwrap();
         ranker
@@ -138,7 +138,7 @@ fn ties_are_deterministic() {
         })
         .collect();
     let index = index_profiles(dir.path(), &twins);
-    let ranker = Ranker::new(&Config::default());
+    let ranker = Ranker::new(&Config::default()).unwrap();
     let req = SearchRequest::from_pairs([("q", "vegan serum")]).unwrap();
     let first: Vec<String> = ranker
         .search(&index, &req)

@@ -139,7 +139,7 @@ pub fn search(config: &Config, index_path: &Path, a: SearchArgs) -> anyhow::Resu
     pairs.extend(a.filters.pairs());
     let req = SearchRequest::from_pairs(pairs.iter().map(|(k, v)| (*k, v.as_str())))?;
     let index = CreatorIndex::open_existing(index_path)?;
-    let resp = Ranker::new(config).search(&index, &req)?;
+    let resp = Ranker::new(config)?.search(&index, &req)?;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer(&mut out, &resp)?;
@@ -176,7 +176,7 @@ pub fn similar(config: &Config, index_path: &Path, a: SimilarArgs) -> anyhow::Re
         return Err(Error::Usage("--limit must be from 1 to 200".into()).into());
     }
     let index = CreatorIndex::open_existing(index_path)?;
-    let results = Ranker::new(config)
+    let results = Ranker::new(config)?
         .similar(&index, &a.creator, a.limit)?
         .ok_or_else(|| {
             Error::Usage(format!(

@@ -115,7 +115,7 @@ pub async fn run(config: &Config, index_path: &Path, a: DemoArgs) -> anyhow::Res
         },
     )
     .await?;
-    let ranker = Ranker::new(&cfg);
+    let ranker = Ranker::new(&cfg)?;
     let mut searches = Vec::new();
     for (q, filters) in DEMO_SEARCHES {
         let mut pairs = vec![("q", *q)];

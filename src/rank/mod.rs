@@ -34,16 +34,23 @@ pub struct SearchResponse {
 
 pub struct Ranker {
     config: Config,
+    taxonomy: crate::extract::Taxonomy,
     /// Percentiles for the searcher generation they were computed on.
     percentiles: Mutex<Option<(u64, Arc<EngagementPercentiles>)>>,
 }
 
 impl Ranker {
-    pub fn new(config: &Config) -> Ranker {
-        Ranker {
+    /// A ranker with the configured taxonomy (`extract.taxonomy_file` or the built-in one).
+    pub fn new(config: &Config) -> Result<Ranker> {
+        let taxonomy = match &config.extract.taxonomy_file {
+            Some(p) => crate::extract::Taxonomy::load(p)?,
+            None => crate::extract::Taxonomy::builtin(),
+        };
+        Ok(Ranker {
             config: config.clone(),
+            taxonomy,
             percentiles: Mutex::new(None),
-        }
+        })
     }
 
     fn percentiles(
@@ -67,13 +74,23 @@ impl Ranker {
         let now = chrono::Utc::now();
         let f = &index.fields;
         let filters = &req.filters;
-        let expansion = expand::expand(&req.query);
-        let mut texts = vec![(req.query.clone(), 1.0f32)];
-        texts.extend(expansion.synonyms.iter().map(|s| (s.clone(), 0.6f32)));
+        let expansion = expand::expand(&self.taxonomy, &req.query);
+        // Synonyms weigh less than the words the marketer typed: a German query still favours
+        // creators who write the German word.
+        let synonyms: Vec<(String, f32)> = expansion
+            .synonyms
+            .iter()
+            .map(|s| (s.clone(), 0.4f32))
+            .collect();
         let text_q = if req.query.trim().is_empty() {
             None
         } else {
-            match retrieve::text_query(index.tantivy(), &retrieve::text_fields(f), &texts) {
+            match retrieve::text_query(
+                index.tantivy(),
+                &retrieve::text_fields(f),
+                &req.query,
+                &synonyms,
+            ) {
                 Some(q) => Some(q),
                 // Only stop words or punctuation: nothing can match.
                 None => {
@@ -167,8 +184,7 @@ impl Ranker {
         about.push(' ');
         about.push_str(&rec.niches.join(" ").replace('_', " "));
         let text_fields = [(f.themes, 2.0f32), (f.hashtags, 1.5), (f.bio, 0.5)];
-        let Some(text_q) = retrieve::text_query(index.tantivy(), &text_fields, &[(about, 1.0)])
-        else {
+        let Some(text_q) = retrieve::text_query(index.tantivy(), &text_fields, &about, &[]) else {
             return Ok(Some(Vec::new()));
         };
         let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_q)];

@@ -4,24 +4,35 @@
 
 use std::ops::Bound;
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime as TDate, Index, Term};
 
 use super::filters::Filters;
 use crate::index::Fields;
 
-/// Query terms per field, analysed by that field's analyser.
+/// Query terms per field, analysed by that field's analyser, deduplicated.
 pub fn analyse(index: &Index, field: Field, text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, t) in analyse_positions(index, field, text) {
+        if !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// Analysed tokens with their positions (stop words leave gaps, as in the index).
+pub fn analyse_positions(index: &Index, field: Field, text: &str) -> Vec<(usize, String)> {
     let Ok(mut analyzer) = index.tokenizer_for_field(field) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     let mut stream = analyzer.token_stream(text);
     while let Some(tok) = stream.next() {
-        if !out.contains(&tok.text) {
-            out.push(tok.text.clone());
-        }
+        out.push((tok.position, tok.text.clone()));
     }
     out
 }
@@ -42,33 +53,74 @@ pub fn text_fields(f: &Fields) -> Vec<(Field, f32)> {
     v
 }
 
-/// A disjunction over `fields` of every analysed term of every text in `texts` (the query
-/// first, then its expansions at `expansion_boost`). `None` when nothing analysable remains.
+/// A disjunction over `fields` of every analysed term of `query`, plus each synonym as a
+/// phrase (a multi-word synonym such as "vegan recipes" must match as a whole, or "recipes"
+/// alone would pull in every cook). `None` when nothing analysable remains.
 pub fn text_query(
     index: &Index,
     fields: &[(Field, f32)],
-    texts: &[(String, f32)],
+    query: &str,
+    synonyms: &[(String, f32)],
 ) -> Option<Box<dyn Query>> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    for (text, text_boost) in texts {
+    let mut seen_phrases = std::collections::HashSet::new();
+    for (syn, syn_boost) in synonyms {
         for (field, boost) in fields {
-            for term in analyse(index, *field, text) {
-                if !seen.insert((*field, term.clone())) {
-                    continue;
-                }
-                let q = TermQuery::new(
-                    Term::from_field_text(*field, &term),
+            let toks = analyse_positions(index, *field, syn);
+            let q: Box<dyn Query> = match toks.len() {
+                0 => continue,
+                1 => Box::new(TermQuery::new(
+                    Term::from_field_text(*field, &toks[0].1),
                     IndexRecordOption::WithFreqs,
-                );
+                )),
+                _ => {
+                    let first = toks[0].0;
+                    Box::new(PhraseQuery::new_with_offset(
+                        toks.iter()
+                            .map(|(p, t)| (p - first, Term::from_field_text(*field, t)))
+                            .collect(),
+                    ))
+                }
+            };
+            let key = (
+                *field,
+                toks.iter()
+                    .map(|(_, t)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            if seen_phrases.insert(key) {
                 clauses.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(q), boost * text_boost)),
+                    Box::new(BoostQuery::new(q, boost * syn_boost)),
                 ));
             }
         }
     }
+    clauses.extend(terms_query(index, fields, query));
     (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
+/// Every analysed term of `text` in every field, as boosted Should clauses.
+fn terms_query(index: &Index, fields: &[(Field, f32)], text: &str) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (field, boost) in fields {
+        for term in analyse(index, *field, text) {
+            if !seen.insert((*field, term.clone())) {
+                continue;
+            }
+            let q = TermQuery::new(
+                Term::from_field_text(*field, &term),
+                IndexRecordOption::WithFreqs,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), *boost)),
+            ));
+        }
+    }
+    clauses
 }
 
 fn term(field: Field, value: &str) -> Box<dyn Query> {

@@ -13,6 +13,7 @@
 //! | audience_language | 0–1 | share of comments in `audience_lang` (only when given) |
 //! | sponsored_penalty | −1–0 | −max(0, sponsored share − 0.25) / 0.75: some sponsorship is normal, saturation is not |
 //! | undisclosed_penalty | −1–0 | −min(1, undisclosed sponsored posts / 3) |
+//! | inactivity_penalty | −1–0 | −clamp((days since last post − 90) / 275, 0, 1): nothing for three months, full after a year |
 //!
 //! Unknown signals contribute a neutral value (documented per signal) rather than zero, so a
 //! creator is not punished for what a platform does not publish; they never earn a bonus.
@@ -28,8 +29,8 @@ use crate::model::CreatorRecord;
 /// What scoring needs besides the record.
 pub struct ScoreInput<'a> {
     pub relevance: f64,
-    /// Niche ids the query names (from the taxonomy), possibly empty.
-    pub query_niches: &'a [String],
+    /// Niche ids the query is about with their weights (see `expand`), possibly empty.
+    pub query_niches: &'a [(String, f64)],
     pub audience_lang: Option<&'a str>,
     pub now: DateTime<Utc>,
     pub weights: &'a RankWeights,
@@ -52,7 +53,7 @@ pub fn score(rec: &CreatorRecord, input: &ScoreInput<'_>) -> (f64, BTreeMap<Stri
         input
             .query_niches
             .iter()
-            .map(|n| rec.niche_shares.get(n).copied().unwrap_or(0.0))
+            .map(|(n, w)| w * rec.niche_shares.get(n).copied().unwrap_or(0.0))
             .fold(0.0, f64::max)
     };
     add("theme_consistency", w.theme_consistency, focus);
@@ -83,11 +84,20 @@ pub fn score(rec: &CreatorRecord, input: &ScoreInput<'_>) -> (f64, BTreeMap<Stri
         rec.creator_reply_share.unwrap_or(0.0),
     );
 
-    let recency = rec.last_post_at.map_or(0.0, |t| {
-        let days = (input.now - t).num_seconds().max(0) as f64 / 86_400.0;
-        (-days / 45.0).exp()
-    });
-    add("recency", w.recency, recency);
+    let days_idle = rec
+        .last_post_at
+        .map(|t| (input.now - t).num_seconds().max(0) as f64 / 86_400.0);
+    add(
+        "recency",
+        w.recency,
+        days_idle.map_or(0.0, |d| (-d / 45.0).exp()),
+    );
+    // A creator who stopped posting cannot run a campaign, however good the archive.
+    add(
+        "inactivity_penalty",
+        w.inactivity_penalty,
+        -days_idle.map_or(0.0, |d| ((d - 90.0) / 275.0).clamp(0.0, 1.0)),
+    );
 
     if let Some(lang) = input.audience_lang {
         add(
@@ -125,7 +135,7 @@ mod tests {
     fn input<'a>(
         w: &'a RankWeights,
         p: &'a EngagementPercentiles,
-        niches: &'a [String],
+        niches: &'a [(String, f64)],
     ) -> ScoreInput<'a> {
         ScoreInput {
             relevance: 1.0,
@@ -141,7 +151,7 @@ mod tests {
     fn focus_beats_a_keyword_bio() {
         let w = RankWeights::default();
         let p = EngagementPercentiles::default();
-        let niches = vec!["skincare".to_string()];
+        let niches = vec![("skincare".to_string(), 1.0)];
         let focused = CreatorRecord {
             niche_shares: [("skincare".to_string(), 0.9)].into(),
             bot_comment_share: Some(0.1),

@@ -69,7 +69,7 @@ impl AppState {
         let settings = Settings::from_config(&config.server)?;
         let seen = index.meta().map(|m| m.generation).unwrap_or(0);
         Ok(AppState(Arc::new(Inner {
-            ranker: Ranker::new(config),
+            ranker: Ranker::new(config)?,
             opt_out: config.consent.opt_out.clone(),
             openapi: openapi::spec(settings.token.is_some()),
             metrics: Metrics::default(),
