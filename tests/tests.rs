@@ -8,6 +8,7 @@ mod crawler_polite;
 mod crawler_server;
 mod foundation;
 mod platforms;
+mod ranking;
 mod refresh;
 mod server;
 mod signals;
