@@ -61,12 +61,41 @@ pub async fn serve(dir: impl Into<PathBuf>, bind: SocketAddr) -> std::io::Result
 async fn handle(State(root): State<Root>, req: Request<Body>) -> Response<Body> {
     let path = req.uri().path().to_string();
     let query = req.uri().query().map(str::to_string);
+    let if_none_match = req
+        .headers()
+        .get("if-none-match")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     match tokio::task::spawn_blocking(move || respond(&root, &path, query.as_deref())).await {
-        Ok(r) => r,
+        Ok(r) => conditional(r, if_none_match.as_deref()),
         Err(_) => plain(
             StatusCode::INTERNAL_SERVER_ERROR,
             "fixture server task failed",
         ),
+    }
+}
+
+/// A 200 carries an ETag (a hash of its body); a request naming it gets 304 with no body,
+/// as real servers answer a crawler's conditional GET.
+fn conditional(resp: Response<Body>, if_none_match: Option<&str>) -> Response<Body> {
+    if resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let etag = resp
+        .headers()
+        .get("etag")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    match (etag, if_none_match) {
+        (Some(tag), Some(inm)) if inm.split(',').any(|t| t.trim() == tag) => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            if let Ok(v) = HeaderValue::try_from(tag) {
+                r.headers_mut().insert("etag", v);
+            }
+            r
+        }
+        _ => resp,
     }
 }
 
@@ -114,7 +143,11 @@ fn build(root: &Root, file: &Path, bytes: Vec<u8>) -> Response<Body> {
     } else {
         bytes
     };
+    let etag = format!("\"{:016x}\"", crate::model::fnv1a64(&body));
     let mut resp = Response::new(Body::from(body));
+    if let Ok(v) = HeaderValue::try_from(etag) {
+        resp.headers_mut().insert("etag", v);
+    }
     resp.headers_mut()
         .insert("content-type", HeaderValue::from_static(ctype));
     let sidecar = file.with_file_name(format!("{name}.headers"));

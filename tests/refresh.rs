@@ -103,7 +103,11 @@ async fn refresh_updates_records_and_history() {
     let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false)
         .await
         .unwrap();
-    assert_eq!(s.creators_updated, 3, "{s:?}");
+    assert_eq!(
+        s.creators_updated, 1,
+        "only the changed profile is re-read: {s:?}"
+    );
+    assert_eq!(s.creators_unchanged, 2, "{s:?}");
     assert_eq!(s.creators_new, 0);
     let after = index.get(&server.url("/c/0/")).unwrap().unwrap();
     assert_eq!(after.record.followers, Some(1500));
@@ -428,4 +432,41 @@ async fn serve_answers_throughout_a_refresh_in_another_process() {
         "serve picked up the refresh's commits: {generations:?}"
     );
     assert!(requests > 20, "queried throughout ({requests} requests)");
+}
+
+/// A refresh asks with the validators it kept: unchanged pages answer 304, the creator is kept
+/// (history extended, fetched_at moved on) without re-reading posts; a changed page is re-read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_uses_conditional_get() {
+    let world = common::tempdir();
+    let paths = common::write_web_world(world.path(), 4);
+    let server = common::serve(world.path()).await;
+    let cfg = common::test_config();
+    let dir = common::tempdir();
+    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
+    crawl(
+        &cfg,
+        &index,
+        CrawlOptions {
+            seeds: seeds(&server.base(), &paths),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    common::write_profile(&world.path().join("c/2"), 2, "trail running", 7777);
+    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false)
+        .await
+        .unwrap();
+    assert_eq!(s.creators_unchanged, 3, "{s:?}");
+    assert_eq!(s.creators_updated, 1, "{s:?}");
+    assert!(s.not_modified >= 3, "{s:?}");
+    let kept = index.get(&server.url("/c/0/")).unwrap().unwrap();
+    assert_eq!(kept.record.follower_history.len(), 2);
+    assert_eq!(
+        kept.record.posts_indexed, 2,
+        "posts kept from the first read"
+    );
+    let changed = index.get(&server.url("/c/2/")).unwrap().unwrap();
+    assert_eq!(changed.record.followers, Some(7777));
 }

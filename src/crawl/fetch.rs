@@ -170,6 +170,9 @@ pub struct Fetcher {
     inflight: Semaphore,
     retry: RetryPolicy,
     validators: Mutex<HashMap<String, Validators>>,
+    /// Responses already fetched for a URL (by a refresh's conditional GET), handed to the
+    /// next `get` of that URL instead of asking the server twice.
+    primed: Mutex<HashMap<String, Response>>,
     pub stats: FetchStats,
 }
 
@@ -224,6 +227,7 @@ impl Fetcher {
             inflight: Semaphore::new(cfg.concurrency),
             retry: RetryPolicy::from_config(cfg),
             validators: Mutex::new(HashMap::new()),
+            primed: Mutex::new(HashMap::new()),
             guard,
             cfg: cfg.clone(),
             stats: FetchStats::default(),
@@ -242,6 +246,9 @@ impl Fetcher {
     /// GET `url`, following up to `max_redirects` redirects by hand; each hop is checked by
     /// the guard and robots.txt, and waits for its host's rate limiter.
     pub async fn get_with(&self, url: &Url, opts: &RequestOpts) -> Result<Response, FetchError> {
+        if let Some(resp) = self.primed.lock().unwrap().remove(url.as_str()) {
+            return Ok(resp);
+        }
         let requested = url.clone();
         let mut current = url.clone();
         for _hop in 0..=self.cfg.max_redirects {
@@ -432,6 +439,14 @@ impl Fetcher {
         if v.etag.is_some() || v.last_modified.is_some() {
             self.validators.lock().unwrap().insert(url.to_string(), v);
         }
+    }
+
+    /// Hand `resp` to the next `get` of `resp.requested` (used once, then forgotten).
+    pub fn prime(&self, resp: Response) {
+        self.primed
+            .lock()
+            .unwrap()
+            .insert(resp.requested.to_string(), resp);
     }
 
     /// Validators learnt so far, to persist between crawls.

@@ -57,6 +57,8 @@ pub struct CrawlSummary {
     pub creators_new: u64,
     pub creators_updated: u64,
     pub creators_removed: u64,
+    /// Refresh: creators whose profile answered 304 Not Modified (kept, history extended).
+    pub creators_unchanged: u64,
     /// Refresh: creators marked gone after repeated 404/410 answers.
     pub creators_gone: u64,
     /// Refresh: creators whose source answered 404/410 this time (not yet gone).
@@ -121,6 +123,7 @@ pub async fn crawl(
     let started = Instant::now();
     let mut writer = index.writer()?;
     let fetcher = Fetcher::new(&config.crawl)?;
+    fetcher.import_validators(super::state::load_validators(index.path()));
     let extractor = Arc::new(Extractor::new(config)?);
     let c = &config.crawl;
     let mut frontier = Frontier::new(c.max_depth, c.max_pages, c.max_pages_per_host);
@@ -176,8 +179,9 @@ pub async fn crawl(
             let Some(task) = frontier.pop() else { break };
             inflight.insert(task.url.to_string(), task.depth);
             let ctx = &ctx;
+            let conditional = opts.refresh_targets.contains_key(task.url.as_str());
             running.push(async move {
-                let out = sources::read(&task.url, ctx).await;
+                let out = read_task(&task.url, ctx, conditional).await;
                 (task, out)
             });
         }
@@ -244,6 +248,10 @@ pub async fn crawl(
         true,
     )?;
     writer.close()?;
+    // Validators only save requests; failing to keep them is not worth failing the crawl.
+    if let Err(e) = super::state::save_validators(index.path(), &fetcher.export_validators()) {
+        tracing::warn!("could not save HTTP validators: {e}");
+    }
     index.reload()?;
     Ok(summary)
 }
@@ -259,8 +267,43 @@ struct Batch<'a> {
     opts: &'a CrawlOptions,
 }
 
+/// What reading one frontier URL produced.
+enum TaskOutcome {
+    Read(SourceOutput),
+    /// A refresh's conditional GET was answered 304: the creator is unchanged.
+    Unchanged,
+}
+
+/// Read one URL. For a refresh of a page- or feed-backed creator, ask with the stored
+/// validators first: a 304 ends it there; a 200 is handed to the source without a second
+/// request. API-backed sources (Mastodon, Bluesky) re-read in full.
+async fn read_task(url: &Url, ctx: &ReadContext<'_>, conditional: bool) -> TaskOutcome {
+    if conditional && matches!(sources::classify(url), sources::Seed::Web(_)) {
+        let opts = super::fetch::RequestOpts {
+            conditional: true,
+            ..Default::default()
+        };
+        match ctx.fetcher.get_with(url, &opts).await {
+            Ok(resp) if resp.not_modified => return TaskOutcome::Unchanged,
+            Ok(resp) => ctx.fetcher.prime(resp),
+            // Let the source fetch again and report the failure in its own words.
+            Err(_) => {}
+        }
+    }
+    TaskOutcome::Read(sources::read(url, ctx).await)
+}
+
 impl Batch<'_> {
-    async fn apply(&mut self, read_url: &str, depth: u32, out: SourceOutput) -> Result<()> {
+    async fn apply(&mut self, read_url: &str, depth: u32, outcome: TaskOutcome) -> Result<()> {
+        let out = match outcome {
+            TaskOutcome::Read(out) => out,
+            TaskOutcome::Unchanged => {
+                if let Some(id) = self.opts.refresh_targets.get(read_url) {
+                    self.touch(&id.clone())?;
+                }
+                return Ok(());
+            }
+        };
         let gone_answer = out.profiles.is_empty()
             && out
                 .problems
@@ -346,6 +389,27 @@ impl Batch<'_> {
         } else {
             self.summary.creators_new += 1;
         }
+        Ok(())
+    }
+
+    /// Nothing changed since the last read: keep the record, note that we looked (fetched_at)
+    /// and extend the follower history with the unchanged count.
+    fn touch(&mut self, id: &str) -> Result<()> {
+        let Some(stored) = self.index.get(id)? else {
+            return Ok(());
+        };
+        let mut rec = stored.record;
+        let now = chrono::Utc::now();
+        rec.fetched_at = now;
+        rec.gone_strikes = 0;
+        if let Some(f) = rec.followers {
+            rec.follower_history.push(crate::model::FollowerPoint {
+                at: now,
+                followers: f,
+            });
+        }
+        self.writer.upsert(&rec, &stored.raw.unwrap_or_default())?;
+        self.summary.creators_unchanged += 1;
         Ok(())
     }
 

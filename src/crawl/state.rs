@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::HashMap;
+
+use crate::crawl::fetch::Validators;
 use crate::error::{Error, Result};
 
 const STATE_FILE: &str = "crawl-state.json";
@@ -63,6 +66,29 @@ pub fn load(dir: &Path, key: &str, generation: u64) -> Option<CrawlState> {
         .flatten()
         .find(|s| s.generation == generation)
         .filter(|s| s.key == key && !s.complete)
+}
+
+const VALIDATORS_FILE: &str = "validators.json";
+
+/// ETag / Last-Modified per URL from earlier crawls (empty when absent or unreadable).
+pub fn load_validators(dir: &Path) -> HashMap<String, Validators> {
+    std::fs::read(dir.join(VALIDATORS_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Keep validators for the next crawl's conditional GETs (atomic replace).
+pub fn save_validators(dir: &Path, v: &HashMap<String, Validators>) -> Result<()> {
+    let tmp = dir.join("validators.tmp");
+    let bytes = serde_json::to_vec(v).expect("validators serialise");
+    std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
+    std::fs::rename(&tmp, dir.join(VALIDATORS_FILE)).map_err(|e| {
+        Error::io(
+            format!("writing {}", dir.join(VALIDATORS_FILE).display()),
+            e,
+        )
+    })
 }
 
 #[cfg(test)]
