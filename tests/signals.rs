@@ -354,7 +354,7 @@ fn niche_top1_accuracy() {
     assert!(acc >= 0.85, "niche top-1 accuracy {acc:.3} < 0.85");
 }
 
-/// Round 1 was written after the rules and measured once untuned (SIGNALS.md keeps those
+/// Round 1 was written after the rules and measured once untuned (README "Signals" keeps those
 /// figures); its misses then guided general fixes. The held-out set (round 2) was written
 /// after those fixes and never used to tune anything: its figures are the honest estimate.
 #[test]

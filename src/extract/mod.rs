@@ -1,7 +1,7 @@
 //! Signals: from a [`RawProfile`] (whatever source it came from) to a [`CreatorRecord`].
 //!
 //! Each signal is a small pure module whose doc comment states its formula and limits
-//! (SIGNALS.md explains them for marketers); [`Extractor::extract`] only wires them together.
+//! (README "Signals" explains them for marketers); [`Extractor::extract`] only wires them together.
 //! Lexicons and the taxonomy are data files compiled into the binary (`data/*.toml`) and
 //! compiled into matchers once; each text is folded once and language-detected once.
 //!

@@ -25,6 +25,7 @@
     ["audience_language", "Audience language"],
     ["sponsored_penalty", "Many sponsored posts"],
     ["undisclosed_penalty", "Undisclosed ads"],
+    ["inactivity_penalty", "Stopped posting"],
     ["avoid_penalty", "Near topics to avoid"]
   ];
   var SIGNAL_LABEL = {};
