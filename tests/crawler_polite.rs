@@ -277,3 +277,34 @@ async fn hosts_are_limited_separately_and_a_throttling_host_stalls_no_one() {
     let n = throttled.hits().len();
     assert!((2..=3).contains(&n), "{n} requests to the throttled host");
 }
+
+/// Mastodon's `X-RateLimit-Remaining` / `X-RateLimit-Reset`: when the budget runs low the
+/// crawler waits for the reset before it is throttled, for that host only.
+#[tokio::test]
+async fn low_rate_limit_budget_waits_for_the_reset() {
+    let srv = server(|hit, _| {
+        if hit.path == "/api" {
+            let reset = (chrono::Utc::now() + chrono::Duration::milliseconds(1500))
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let h = [
+                ("X-RateLimit-Remaining", "1"),
+                ("X-RateLimit-Reset", reset.as_str()),
+            ];
+            let mut r = crate::crawler_server::head(200, &h);
+            r.truncate(r.len() - 2);
+            r.extend_from_slice(b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
+            Reply::Raw(r)
+        } else {
+            Reply::html("<p>page</p>")
+        }
+    })
+    .await;
+    let f = fetcher(&config()); // 200 requests/s: only the headers can slow it down
+    f.get(&srv.url("/api")).await.unwrap();
+    f.get(&srv.url("/next")).await.unwrap();
+    let hits = srv.hits();
+    let api = hits.iter().find(|h| h.path == "/api").unwrap().at;
+    let next = hits.iter().find(|h| h.path == "/next").unwrap().at;
+    let gap = next.duration_since(api);
+    assert!(gap >= Duration::from_millis(1200), "waited only {gap:?}");
+}
