@@ -3,6 +3,7 @@
 
 mod browser;
 mod common;
+mod consent;
 mod crawler;
 mod crawler_polite;
 mod crawler_server;
