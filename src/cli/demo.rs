@@ -132,9 +132,23 @@ pub async fn run(config: &Config, index_path: &Path, a: DemoArgs) -> anyhow::Res
         return Ok(());
     }
     print_summary(&mut out, &summary)?;
-    for resp in &searches {
+    for (resp, (_, filters)) in searches.iter().zip(DEMO_SEARCHES) {
         writeln!(out)?;
-        writeln!(out, "── search {:?} ──", resp.query)?;
+        let shown: Vec<String> = filters
+            .iter()
+            .filter(|(k, _)| *k != "explain")
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if shown.is_empty() {
+            writeln!(out, "── search {:?} ──", resp.query)?;
+        } else {
+            writeln!(
+                out,
+                "── search {:?} with {} ──",
+                resp.query,
+                shown.join(" ")
+            )?;
+        }
         let top = crate::rank::SearchResponse {
             query: resp.query.clone(),
             total: resp.total,
