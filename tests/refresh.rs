@@ -79,28 +79,15 @@ async fn shards_are_disjoint_and_cover_the_full_crawl() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_updates_records_and_history() {
-    let world = common::tempdir();
-    let paths = common::write_web_world(world.path(), 3);
-    let server = common::serve(world.path()).await;
     let cfg = common::test_config();
-    let dir = common::tempdir();
-    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
-    crawl(
-        &cfg,
-        &index,
-        CrawlOptions {
-            seeds: seeds(&server.base(), &paths),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let w = common::crawled_world(3, &cfg).await;
+    let (world, server, index) = (&w.world, &w.server, &w.index);
     let before = index.get(&server.url("/c/0/")).unwrap().expect("indexed");
     assert_eq!(before.record.followers, Some(1000));
 
     // The creator gained followers; a refresh with max-age 0 re-reads everyone.
     common::write_profile(&world.path().join("c/0"), 0, "vegan skincare", 1500);
-    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false)
+    let s = refresh(&cfg, index, Duration::ZERO, None, Vec::new(), false)
         .await
         .unwrap();
     assert_eq!(
@@ -113,12 +100,12 @@ async fn refresh_updates_records_and_history() {
     assert_eq!(after.record.followers, Some(1500));
     assert_eq!(after.record.follower_history.len(), 2);
     assert!(after.record.fetched_at > before.record.fetched_at);
-    assert_eq!(ids(&index).len(), 3, "no duplicates");
+    assert_eq!(ids(index).len(), 3, "no duplicates");
 
     // Nothing is due with a long max-age.
     let s = refresh(
         &cfg,
-        &index,
+        index,
         Duration::from_secs(3600),
         None,
         Vec::new(),
@@ -131,37 +118,24 @@ async fn refresh_updates_records_and_history() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gone_after_repeated_404_but_never_after_an_outage() {
-    let world = common::tempdir();
-    let paths = common::write_web_world(world.path(), 2);
-    let server = common::serve(world.path()).await;
     let mut cfg = common::test_config();
     cfg.refresh.gone_after = 2;
     cfg.crawl.max_retries = 0;
-    let dir = common::tempdir();
-    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
-    crawl(
-        &cfg,
-        &index,
-        CrawlOptions {
-            seeds: seeds(&server.base(), &paths),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    assert_eq!(ids(&index).len(), 2);
+    let w = common::crawled_world(2, &cfg).await;
+    let (world, server, index) = (&w.world, &w.server, &w.index);
+    assert_eq!(ids(index).len(), 2);
 
     std::fs::remove_dir_all(world.path().join("c/1")).unwrap();
-    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false)
+    let s = refresh(&cfg, index, Duration::ZERO, None, Vec::new(), false)
         .await
         .unwrap();
     assert_eq!((s.creators_missing, s.creators_gone), (1, 0), "{s:?}");
-    assert_eq!(ids(&index).len(), 2, "one 404 is not enough");
-    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false)
+    assert_eq!(ids(index).len(), 2, "one 404 is not enough");
+    let s = refresh(&cfg, index, Duration::ZERO, None, Vec::new(), false)
         .await
         .unwrap();
     assert_eq!(s.creators_gone, 1, "{s:?}");
-    assert_eq!(ids(&index).len(), 1, "gone creators drop out of search");
+    assert_eq!(ids(index).len(), 1, "gone creators drop out of search");
 
     // An outage (nothing listening) never removes anyone.
     let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -438,24 +412,11 @@ async fn serve_answers_throughout_a_refresh_in_another_process() {
 /// (history extended, fetched_at moved on) without re-reading posts; a changed page is re-read.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refresh_uses_conditional_get() {
-    let world = common::tempdir();
-    let paths = common::write_web_world(world.path(), 4);
-    let server = common::serve(world.path()).await;
     let cfg = common::test_config();
-    let dir = common::tempdir();
-    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
-    crawl(
-        &cfg,
-        &index,
-        CrawlOptions {
-            seeds: seeds(&server.base(), &paths),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let w = common::crawled_world(4, &cfg).await;
+    let (world, server, index) = (&w.world, &w.server, &w.index);
     common::write_profile(&world.path().join("c/2"), 2, "trail running", 7777);
-    let s = refresh(&cfg, &index, Duration::ZERO, None, Vec::new(), false)
+    let s = refresh(&cfg, index, Duration::ZERO, None, Vec::new(), false)
         .await
         .unwrap();
     assert_eq!(s.creators_unchanged, 3, "{s:?}");

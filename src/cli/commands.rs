@@ -9,6 +9,7 @@ use anyhow::Context;
 use super::args::{CrawlArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs};
 use super::output;
 use crate::config::Config;
+use crate::crawl::run::opted_out;
 use crate::crawl::{CrawlOptions, CrawlSummary};
 use crate::error::Error;
 use crate::index::CreatorIndex;
@@ -152,15 +153,20 @@ pub fn search(config: &Config, index_path: &Path, a: SearchArgs) -> anyhow::Resu
     Ok(())
 }
 
-pub fn show(_config: &Config, index_path: &Path, a: ShowArgs) -> anyhow::Result<()> {
+fn unknown(creator: &str, index_path: &Path) -> Error {
+    Error::Usage(format!(
+        "no creator {creator:?} in {}",
+        index_path.display()
+    ))
+}
+
+pub fn show(config: &Config, index_path: &Path, a: ShowArgs) -> anyhow::Result<()> {
     let index = CreatorIndex::open_existing(index_path)?;
-    let c = index.get(&a.creator)?.ok_or_else(|| {
-        Error::Usage(format!(
-            "no creator {:?} in {}",
-            a.creator,
-            index_path.display()
-        ))
-    })?;
+    // Opted-out and gone creators are never returned, whatever the index still holds.
+    let c = index
+        .get(&a.creator)?
+        .filter(|c| !c.gone && !opted_out(config, &c.record.profile_url, &c.record.handle))
+        .ok_or_else(|| unknown(&a.creator, index_path))?;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer_pretty(&mut out, &c.record)?;
@@ -178,13 +184,7 @@ pub fn similar(config: &Config, index_path: &Path, a: SimilarArgs) -> anyhow::Re
     let index = CreatorIndex::open_existing(index_path)?;
     let results = Ranker::new(config)?
         .similar(&index, &a.creator, a.limit)?
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "no creator {:?} in {}",
-                a.creator,
-                index_path.display()
-            ))
-        })?;
+        .ok_or_else(|| unknown(&a.creator, index_path))?;
     let mut out = std::io::stdout().lock();
     if a.json {
         serde_json::to_writer(&mut out, &serde_json::json!({ "results": results }))?;

@@ -19,21 +19,6 @@ fn date(dt: chrono::DateTime<chrono::Utc>) -> TDate {
     TDate::from_timestamp_micros(dt.timestamp_micros())
 }
 
-/// Texts written by the creator's audience (comments by others), one per line.
-pub fn audience_text(raw: &RawProfile) -> String {
-    let mut out = String::new();
-    for c in raw
-        .posts
-        .iter()
-        .flat_map(|p| &p.comments)
-        .filter(|c| !c.by_creator)
-    {
-        out.push_str(&c.text);
-        out.push('\n');
-    }
-    out
-}
-
 /// The creator's own posts, one per line.
 pub fn posts_text(raw: &RawProfile) -> String {
     let mut out = String::new();
@@ -109,7 +94,7 @@ pub fn to_document(
             rec.niches.join(" ").replace('_', " ")
         ),
     );
-    let audience = audience_text(raw);
+    let audience = crate::extract::audience_text(raw);
     d.add_text(f.audience, &audience);
     // Stemmed copies in the creator's own language (bio included), and in each language the
     // audience writes substantially in.

@@ -17,7 +17,8 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-pub use doc::{StoredCreator, audience_text, posts_text};
+pub use crate::extract::audience_text;
+pub use doc::{StoredCreator, posts_text};
 pub use schema::Fields;
 
 use crate::error::{Error, Result};

@@ -116,3 +116,33 @@ fn post_page(author: &str, url: &str, text: &str, j: usize) -> String {
         day = 10 + j
     )
 }
+
+/// A generated web world of `n` creators, served, and crawled once into a fresh index.
+pub struct CrawledWorld {
+    pub world: tempfile::TempDir,
+    pub server: FixtureServer,
+    pub dir: tempfile::TempDir,
+    pub index: scout::index::CreatorIndex,
+    pub seeds: Vec<String>,
+}
+
+pub async fn crawled_world(n: usize, cfg: &Config) -> CrawledWorld {
+    let world = tempdir();
+    let paths = write_web_world(world.path(), n);
+    let server = serve(world.path()).await;
+    let seeds: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
+    let dir = tempdir();
+    let index = scout::index::CreatorIndex::open_or_create(dir.path()).unwrap();
+    let opts = scout::crawl::CrawlOptions {
+        seeds: seeds.clone(),
+        ..Default::default()
+    };
+    scout::crawl::crawl(cfg, &index, opts).await.unwrap();
+    CrawledWorld {
+        world,
+        server,
+        dir,
+        index,
+        seeds,
+    }
+}
