@@ -143,6 +143,8 @@ fn machine() -> Value {
         "cpu_model": model,
         "mem_total_gib": mem_kb.map(|k| stats::round1(k as f64 / 1024.0 / 1024.0)),
         "git_commit": git,
+        // Other work on the machine skews every figure: recorded with the run.
+        "loadavg_at_start": std::fs::read_to_string("/proc/loadavg").ok().map(|l| l.trim().to_string()),
         "date": chrono::Utc::now().to_rfc3339(),
     })
 }
@@ -158,6 +160,7 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
         exe: std::env::current_exe()?,
     };
     let seed = s(o.seed);
+    let machine = machine();
     let mut d = serde_json::Map::new();
     if o.runs("frontier") {
         d.insert(
@@ -262,7 +265,7 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
         crawl_phases(o, &h, &mut d)?;
     }
     let details = Value::Object(d);
-    let results = summarise(o, largest, &details);
+    let results = summarise(o, largest, machine, &details);
     std::fs::write(
         &o.out,
         serde_json::to_string_pretty(&results).unwrap_or_default(),
@@ -409,7 +412,7 @@ fn crawl_against(
 }
 
 /// The agreed top-level keys (null when a phase was skipped), ratios, and every detail.
-fn summarise(o: &AllOptions, largest: u64, d: &Value) -> Value {
+fn summarise(o: &AllOptions, largest: u64, machine: Value, d: &Value) -> Value {
     let empty = vec![];
     let crawls = d["crawl_runs"].as_array().unwrap_or(&empty);
     let scrapies = d["scrapy_runs"].as_array().unwrap_or(&empty);
@@ -448,7 +451,7 @@ fn summarise(o: &AllOptions, largest: u64, d: &Value) -> Value {
         "frontier_1m_peak_rss_mb": f(&d["frontier"], &["peak_rss_mb"]),
         "quick": o.quick,
         "runs": o.runs,
-        "machine": machine(),
+        "machine": machine,
         "details": d,
     })
 }

@@ -55,7 +55,7 @@ pub fn scrapy(
     let _ = std::fs::remove_file(&stats_out);
     let _ = std::fs::remove_file(&items_out);
     let mut cmd = Command::new(python);
-    cmd.args(["-m", "scrapy", "runspider"])
+    cmd.args(["-m", "scrapy", "runspider", "-L", "WARNING"])
         .arg(spider)
         .arg("-a")
         .arg(format!("seeds={}", seeds_file.display()))

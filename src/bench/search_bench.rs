@@ -9,12 +9,14 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tantivy::TantivyDocument;
 use tantivy::collector::{Count, TopDocs};
+use tantivy::schema::Value as _;
 
 use super::queries;
 use super::stats::{self, Latency};
 use crate::config::Config;
 use crate::index::CreatorIndex;
 use crate::index::doc::from_document;
+use crate::model::CreatorRecord;
 use crate::rank::{Ranker, SearchRequest, expand, retrieve};
 
 /// Latency of every query, `rounds` times each (after one warm-up round).
@@ -80,6 +82,7 @@ fn breakdown(
     let now = chrono::Utc::now();
     let (mut t_retrieve, mut t_load, mut t_parse) =
         (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+    let (mut t_record, mut t_page) = (Duration::ZERO, Duration::ZERO);
     let mut candidates = 0usize;
     let err = |e: tantivy::TantivyError| crate::Error::Other(format!("bench search: {e}"));
     for r in reqs {
@@ -112,6 +115,23 @@ fn breakdown(
             std::hint::black_box(from_document(f, d));
         }
         t_parse += t2.elapsed();
+        // What scoring needs is the record: how much of the parse is the raw profile.
+        let t3 = Instant::now();
+        for d in &docs {
+            let rec = d
+                .get_first(f.record)
+                .and_then(|v| v.as_str())
+                .and_then(|s| serde_json::from_str::<CreatorRecord>(s).ok());
+            std::hint::black_box(rec);
+        }
+        t_record += t3.elapsed();
+        // Only the page of results loaded and parsed (what a fast-field re-rank would need).
+        let t4 = Instant::now();
+        for (_, addr) in top.iter().take(r.filters.limit) {
+            let d = searcher.doc::<TantivyDocument>(*addr).map_err(err)?;
+            std::hint::black_box(from_document(f, &d));
+        }
+        t_page += t4.elapsed();
     }
     let n = reqs.len().max(1) as f64;
     let ms = |d: Duration| stats::round3(d.as_secs_f64() * 1e3 / n);
@@ -119,6 +139,8 @@ fn breakdown(
         "retrieve_bm25_filters": ms(t_retrieve),
         "load_stored_docs": ms(t_load),
         "parse_record_and_raw_json": ms(t_parse),
+        "parse_record_json_only": ms(t_record),
+        "load_and_parse_result_page_only": ms(t_page),
         "mean_candidates": (candidates as f64 / n).round(),
     }))
 }
