@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use divan::{Bencher, black_box};
+use divan::Bencher;
 use scout::bench::extract_bench::SIGNALS;
 use scout::bench::queries;
 use scout::bench::render;
@@ -67,11 +67,10 @@ mod extract {
     static PROFILES: LazyLock<Vec<RawProfile>> =
         LazyLock::new(|| (0..256).map(|i| WORLD.raw_profile(i)).collect());
 
-    #[divan::bench(args = 0..SIGNALS.len())]
-    fn signal(b: Bencher, k: usize) {
+    #[divan::bench(args = SIGNALS.iter().map(|(name, _)| *name))]
+    fn signal(b: Bencher, name: &str) {
         let ex = Extractor::new(&Config::default()).unwrap();
-        let (name, f) = SIGNALS[k];
-        black_box(name);
+        let f = SIGNALS.iter().find(|(n, _)| *n == name).unwrap().1;
         let mut i = 0usize;
         b.bench_local(|| {
             i = (i + 1) % PROFILES.len();

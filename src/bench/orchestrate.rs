@@ -435,7 +435,7 @@ fn summarise(o: &AllOptions, largest: u64, machine: Value, d: &Value) -> Value {
         "scrapy_pages_per_s": scrapy_pps,
         "crawl_vs_scrapy": ratio(crawl_pps, scrapy_pps),
         "rate_fidelity": f(&d["rate"], &["fidelity", "fidelity"]),
-        "rate_violations": f(&d["rate"], &["fidelity", "violations"]),
+        "rate_violations": d["rate"]["fidelity"]["violations"].as_u64(),
         "index_creators_per_s": f(&d["index"][s(largest)], &["creators_per_s"]),
         "index_bytes_per_creator": f(&d["index"][s(largest)], &["bytes_per_creator"]),
         "index_commit_secs": f(&d["index"][s(largest)], &["commit_secs"]),
