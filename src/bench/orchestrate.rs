@@ -414,7 +414,15 @@ fn crawl_against(
 /// The agreed top-level keys (null when a phase was skipped), ratios, and every detail.
 fn summarise(o: &AllOptions, largest: u64, machine: Value, d: &Value) -> Value {
     let empty = vec![];
-    let crawls = d["crawl_runs"].as_array().unwrap_or(&empty);
+    // Runs that were skipped (a source not built yet) carry no throughput or memory figure.
+    let crawls: Vec<Value> = d["crawl_runs"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .filter(|c| c["skipped"].is_null())
+        .cloned()
+        .collect();
+    let crawls = &crawls;
     let scrapies = d["scrapy_runs"].as_array().unwrap_or(&empty);
     let crawl_pps = median_of(crawls, &["pages_per_s"]);
     let scrapy_pps = median_of(scrapies, &["pages_per_s"]);

@@ -41,6 +41,10 @@ pub fn scrapy(
     work: &Path,
     concurrency: u32,
 ) -> Value {
+    // Scrapy runs in `work`: relative paths would be read from there.
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (python, spider, seeds_file, work) =
+        (&abs(python), &abs(spider), &abs(seeds_file), &abs(work));
     if !python.is_file() {
         return skipped(format!(
             "{} not found (benches/run.sh creates the venv)",

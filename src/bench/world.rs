@@ -490,6 +490,12 @@ mod tests {
         assert_eq!(w.parse_handle(&w.handle(499).replace("499", "500")), None);
         assert_ne!(w.host_of(0), w.host_of(1));
         assert!(w.web_profile_url(3).starts_with("http://127.0.0.5:9/c/"));
+        // Any size: a million-creator world is as cheap to address as a small one.
+        let big = offline_world(1, 1_000_000);
+        for i in [0, 500_000, 999_999] {
+            assert_eq!(big.parse_handle(&big.handle(i)), Some(i));
+        }
+        assert_eq!(big.raw_profile(999_999), big.raw_profile(999_999));
     }
 
     #[test]
