@@ -1,0 +1,183 @@
+//! `/v1/search` throughput under `wrk`: starts `scout serve` on a benchmark index, checks it
+//! answers, then lets wrk cycle through the 50 benchmark queries. Skips with a clear reason
+//! when `scout serve` is not built yet or wrk is not installed.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use super::procs;
+use super::queries;
+
+fn skipped(why: impl Into<String>) -> Value {
+    json!({"skipped": why.into()})
+}
+
+/// wrk's Lua script: each thread walks the query list from its own offset.
+pub fn wrk_script() -> String {
+    let paths: Vec<String> = queries::http_paths()
+        .iter()
+        .map(|p| format!("  {:?},", p))
+        .collect();
+    format!(
+        "local paths = {{\n{}\n}}\nlocal i = math.random(#paths)\nrequest = function()\n  i = (i % #paths) + 1\n  return wrk.format(\"GET\", paths[i])\nend\n",
+        paths.join("\n")
+    )
+}
+
+/// `12.5ms` / `830.00us` / `1.02s` → milliseconds.
+fn duration_ms(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let split = s.find(|c: char| c.is_ascii_alphabetic())?;
+    let (num, unit) = s.split_at(split);
+    let x: f64 = num.parse().ok()?;
+    Some(match unit {
+        "us" => x / 1000.0,
+        "ms" => x,
+        "s" => x * 1000.0,
+        "m" => x * 60_000.0,
+        _ => return None,
+    })
+}
+
+/// Requests/s, latency percentiles and error counts from wrk's `--latency` output.
+pub fn parse_wrk(out: &str) -> Value {
+    let mut v = json!({});
+    for line in out.lines() {
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix("Requests/sec:") {
+            v["requests_per_s"] = json!(rest.trim().parse::<f64>().ok());
+        } else if let Some(rest) = l.strip_prefix("Non-2xx or 3xx responses:") {
+            v["non_2xx"] = json!(rest.trim().parse::<u64>().ok());
+        } else if l.starts_with("Socket errors:") {
+            v["socket_errors"] = json!(l);
+        } else if let Some((pct, val)) = l.split_once('%')
+            && let (Ok(p), Some(ms)) = (pct.trim().parse::<u32>(), duration_ms(val))
+        {
+            v[format!("p{p}_ms")] = json!(ms);
+        }
+    }
+    v
+}
+
+/// Run the HTTP benchmark; `scout_bin` is the release `scout` binary.
+pub fn run(scout_bin: &Path, index_dir: &Path, work: &Path, secs: u32, connections: u32) -> Value {
+    if !scout_bin.is_file() {
+        return skipped(format!(
+            "{} not found (build it first)",
+            scout_bin.display()
+        ));
+    }
+    let Ok(port) = procs::free_port() else {
+        return skipped("no free loopback port");
+    };
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let stderr_path = work.join("serve.stderr");
+    let stderr = std::fs::File::create(&stderr_path)
+        .map(Stdio::from)
+        .unwrap_or(Stdio::null());
+    let child = Command::new(scout_bin)
+        .arg("--index")
+        .arg(index_dir)
+        .args(["serve", "--addr", &addr.to_string()])
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return skipped(format!("cannot start scout serve: {e}")),
+    };
+    let started = Instant::now();
+    let ready = loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            let err = std::fs::read_to_string(&stderr_path).unwrap_or_default();
+            let why = if err.contains("not built yet") {
+                "not available: `scout serve` answers \"not built yet\"".to_string()
+            } else {
+                format!("scout serve exited ({status}): {}", err.trim())
+            };
+            return skipped(why);
+        }
+        if let Some((200, _)) = procs::http_get(addr, "/health", Duration::from_secs(2)) {
+            break true;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let result = if !ready {
+        skipped("scout serve did not answer /health within 60 s")
+    } else {
+        measure(addr, work, secs, connections)
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    result
+}
+
+fn measure(addr: SocketAddr, work: &Path, secs: u32, connections: u32) -> Value {
+    let first = &queries::http_paths()[0];
+    match procs::http_get(addr, first, Duration::from_secs(10)) {
+        Some((200, body)) if body.contains("\"results\"") => {}
+        other => {
+            return skipped(format!(
+                "GET {first} did not answer 200 with results: {:?}",
+                other.map(|(s, b)| (s, b.chars().take(200).collect::<String>()))
+            ));
+        }
+    }
+    let Some(wrk) = procs::which("wrk") else {
+        return skipped("wrk is not installed (apt-get install -y wrk)");
+    };
+    let script = work.join("wrk_search.lua");
+    if let Err(e) = std::fs::write(&script, wrk_script()) {
+        return skipped(format!("cannot write {}: {e}", script.display()));
+    }
+    let out = Command::new(wrk)
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{secs}s"),
+            "--latency",
+            "-s",
+        ])
+        .arg(&script)
+        .arg(format!("http://{addr}"))
+        .output();
+    match out {
+        Ok(o) if o.status.success() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            let mut v = parse_wrk(&text);
+            v["connections"] = json!(connections);
+            v["secs"] = json!(secs);
+            v
+        }
+        Ok(o) => skipped(format!(
+            "wrk failed: {}",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(e) => skipped(format!("cannot run wrk: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_wrk_latency_output() {
+        let out = "Running 10s test @ http://127.0.0.1:1\n  2 threads and 32 connections\n  Latency Distribution\n     50%    4.80ms\n     75%  830.00us\n     90%    1.02s\n     99%   12.00ms\n  61234 requests in 10.00s, 100.00MB read\n  Non-2xx or 3xx responses: 12\nRequests/sec:   6123.40\nTransfer/sec:     10.00MB\n";
+        let v = parse_wrk(out);
+        assert_eq!(v["requests_per_s"], 6123.4);
+        assert_eq!(v["p50_ms"], 4.8);
+        assert_eq!(v["p75_ms"], 0.83);
+        assert_eq!(v["p90_ms"], 1020.0);
+        assert_eq!(v["p99_ms"], 12.0);
+        assert_eq!(v["non_2xx"], 12);
+        assert!(wrk_script().contains("/v1/search?q="));
+    }
+}
