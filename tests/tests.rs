@@ -6,6 +6,7 @@ mod common;
 mod crawler;
 mod crawler_polite;
 mod crawler_server;
+mod fit;
 mod foundation;
 mod platforms;
 mod ranking;

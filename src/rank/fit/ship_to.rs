@@ -89,7 +89,9 @@ pub fn fit(rec: &CreatorRecord, m: &Markets) -> Option<ShipToFit> {
             .filter(|(l, s)| in_market(l) && **s > 0.0)
             .collect();
         langs.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
-        let share: f64 = langs.iter().map(|(_, s)| **s).sum::<f64>().min(1.0);
+        let sum: f64 = langs.iter().map(|(_, s)| **s).sum();
+        // An empty float sum is −0.0; show a plain 0.
+        let share = if sum > 0.0 { sum.min(1.0) } else { 0.0 };
         (
             share,
             Some(round3(share)),
