@@ -527,3 +527,199 @@ fn pages_are_exact_when_posts_are_read_lazily() {
         assert_eq!(got, want, "offset {offset} limit {limit}");
     }
 }
+
+// ---- cost at scale (not part of the suite: `cargo test --test integration fit_cost -- --ignored --nocapture`) ----
+
+/// A tiny deterministic generator (no dependency).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.next() as usize % xs.len()]
+    }
+}
+
+fn scale_profile(i: usize, rng: &mut Lcg) -> RawProfile {
+    const NICHE: &[&str] = &[
+        "skincare serum for sensitive skin",
+        "sourdough baking with rye flour",
+        "trail running shoes and long runs",
+        "specialty coffee pour over",
+        "makeup tutorial with a red lip",
+        "houseplants and repotting monstera",
+        "dinner party recipes for a crowd",
+        "budget travel in Portugal",
+    ];
+    const EXTRA: &[&str] = &[
+        "cruelty-free",
+        "sustainable packaging",
+        "a glass of red wine",
+        "paid in crypto",
+        "weekend vibes",
+        "new video up",
+        "refill station",
+        "",
+        "",
+        "",
+    ];
+    const AUDIENCE: &[&str] = &[
+        "is this safe for my baby with eczema",
+        "I'm a student on a tight budget, any cheaper dupe",
+        "where can I buy this in Mexico",
+        "¿dónde lo compro en Monterrey?",
+        "mein Budget als Studentin ist knapp",
+        "love this so much",
+        "great post",
+        "how long does it last",
+        "my toddler has sensitive skin too",
+        "which size do you wear",
+    ];
+    let niche = rng.pick(NICHE);
+    let name = format!("s{i:06}");
+    let posts = (0..8)
+        .map(|j| Post {
+            id: format!("{name}-{j}"),
+            url: format!("http://127.0.0.1:1/{name}/{j}"),
+            text: format!("{niche}, part {j}. {}", rng.pick(EXTRA)),
+            published_at: Some(chrono::Utc::now() - chrono::Duration::days(j as i64 * 3 + 1)),
+            likes: Some(20 + rng.next() % 900),
+            comments: (0..4)
+                .map(|k| scout::model::Comment {
+                    id: format!("{name}-{j}-{k}"),
+                    author_handle: format!("fan{}", rng.next() % 5000),
+                    text: format!("{} {}", rng.pick(AUDIENCE), rng.pick(AUDIENCE)),
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        })
+        .collect();
+    RawProfile {
+        profile_url: format!("http://127.0.0.1:1/{name}"),
+        platform: Some(Platform::Web),
+        handle: name.clone(),
+        display_name: name,
+        bio: format!("I post about {niche}"),
+        followers: Some(1_000 + rng.next() % 200_000),
+        posts,
+        ..Default::default()
+    }
+}
+
+#[test]
+#[ignore = "measures the cost of the fit signals on a large synthetic index; run by hand"]
+fn fit_cost_at_scale() {
+    use std::time::{Duration, Instant};
+    let n: usize = std::env::var("SCOUT_FIT_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let dir = common::tempdir();
+    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
+    let ex = Extractor::new(&Config::default()).unwrap();
+    let mut rng = Lcg(7);
+    let t = Instant::now();
+    let mut w = index.writer().unwrap();
+    for i in 0..n {
+        let raw = scale_profile(i, &mut rng);
+        w.upsert(&ex.extract(&raw, &[], chrono::Utc::now()), &raw)
+            .unwrap();
+    }
+    w.commit(None, None).unwrap();
+    w.close().unwrap();
+    index.reload().unwrap();
+    println!("indexed {n} creators in {:.1?}", t.elapsed());
+    let ranker = Ranker::new(&Config::default()).unwrap();
+    let queries = [
+        "skincare",
+        "sourdough baking",
+        "coffee",
+        "makeup",
+        "houseplants",
+    ];
+    let variants: &[(&str, &[(&str, &str)])] = &[
+        ("plain", &[]),
+        ("explain", &[("explain", "true")]),
+        (
+            "buyer",
+            &[(
+                "buyer",
+                "new parents with a baby with eczema and sensitive skin",
+            )],
+        ),
+        (
+            "buyer+explain",
+            &[
+                (
+                    "buyer",
+                    "new parents with a baby with eczema and sensitive skin",
+                ),
+                ("explain", "true"),
+            ],
+        ),
+        ("ship_to", &[("ship_to", "MX")]),
+        ("values", &[("values", "cruelty-free, sustainable")]),
+        ("avoid category", &[("avoid", "alcohol")]),
+        ("avoid phrase", &[("avoid", "crypto")]),
+        (
+            "all four+explain",
+            &[
+                ("buyer", "students on a tight budget"),
+                ("ship_to", "MX"),
+                ("values", "cruelty-free, refill"),
+                ("avoid", "alcohol, crypto"),
+                ("explain", "true"),
+            ],
+        ),
+    ];
+    for (label, extra) in variants {
+        let mut times: Vec<Duration> = Vec::new();
+        for round in 0..6 {
+            for q in queries {
+                let mut pairs = vec![("q", q)];
+                pairs.extend_from_slice(extra);
+                let req = SearchRequest::from_pairs(pairs).unwrap();
+                let t = Instant::now();
+                let r = ranker.search(&index, &req).unwrap();
+                if round > 0 {
+                    times.push(t.elapsed());
+                }
+                assert!(!r.results.is_empty());
+            }
+        }
+        times.sort();
+        let p = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+        println!("{label:>18}: p50 {:>8.2?}  p99 {:>8.2?}", p(0.5), p(0.99));
+    }
+    // What the old path paid per search for every candidate: the raw profile parsed too.
+    let searcher = index.searcher();
+    let f = &index.fields;
+    let top = searcher
+        .search(
+            &tantivy::query::AllQuery,
+            &tantivy::collector::TopDocs::with_limit(400).order_by_score(),
+        )
+        .unwrap();
+    let t = Instant::now();
+    for (_, addr) in &top {
+        let d: tantivy::TantivyDocument = searcher.doc(*addr).unwrap();
+        std::hint::black_box(scout::index::doc::from_document(f, &d));
+    }
+    let full = t.elapsed();
+    let t = Instant::now();
+    for (_, addr) in &top {
+        let d: tantivy::TantivyDocument = searcher.doc(*addr).unwrap();
+        std::hint::black_box(scout::index::doc::record_from_document(f, &d));
+    }
+    println!(
+        "400 candidates: load + record and raw {full:.2?}, load + record only {:.2?}",
+        t.elapsed()
+    );
+}

@@ -16,6 +16,7 @@ use serde_json::{Map, Value, json};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
+use tantivy::schema::Value as _;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use super::fit::{AvoidSpec, BuyerQuery, Markets, ValuesSpec, avoid, ship_to};
@@ -36,6 +37,8 @@ struct Candidate {
     details: Map<String, Value>,
     score: f64,
     raw: Option<RawProfile>,
+    /// The stored document, kept when the posts may be read (saves loading it twice).
+    doc: Option<TantivyDocument>,
     /// Avoided categories the creator is flagged for.
     flagged: usize,
 }
@@ -46,15 +49,67 @@ impl Candidate {
         self.score = round4(self.parts.values().sum());
     }
 
+    /// The bio and the posts' text and hashtags only: what `values` and `avoid` read. Parsing
+    /// skips the comments (most of a stored profile) without building them.
+    fn own_words(&mut self, searcher: &Searcher, f: &Fields) -> Result<RawProfile> {
+        if let Some(raw) = &self.raw {
+            return Ok(raw.clone());
+        }
+        let d: TantivyDocument = match self.doc.take() {
+            Some(d) => d,
+            None => searcher
+                .doc(self.addr)
+                .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?,
+        };
+        let slim: Option<OwnWords> = d
+            .get_first(f.raw)
+            .and_then(|v| v.as_bytes())
+            .and_then(|b| serde_json::from_slice(b).ok());
+        let slim = slim.unwrap_or_default();
+        Ok(RawProfile {
+            bio: slim.bio,
+            posts: slim
+                .posts
+                .into_iter()
+                .map(|p| crate::model::Post {
+                    text: p.text,
+                    hashtags: p.hashtags,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        })
+    }
+
     fn raw(&mut self, searcher: &Searcher, f: &Fields) -> Result<&RawProfile> {
         if self.raw.is_none() {
-            let d: TantivyDocument = searcher
-                .doc(self.addr)
-                .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?;
+            let d: TantivyDocument = match self.doc.take() {
+                Some(d) => d,
+                None => searcher
+                    .doc(self.addr)
+                    .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?,
+            };
             self.raw = Some(raw_from_document(f, &d).unwrap_or_default());
         }
         Ok(self.raw.as_ref().expect("just loaded"))
     }
+}
+
+/// The part of a stored raw profile the creator wrote (see [`Candidate::own_words`]).
+#[derive(Default, serde::Deserialize)]
+struct OwnWords {
+    #[serde(default)]
+    bio: String,
+    #[serde(default)]
+    posts: Vec<OwnPost>,
+}
+
+#[derive(serde::Deserialize)]
+struct OwnPost {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    hashtags: Vec<String>,
 }
 
 /// The fit filters of a request, compiled once.
@@ -84,6 +139,11 @@ impl FitPlan {
                 .as_deref()
                 .and_then(|a| AvoidSpec::new(a, &r.safety)),
         }
+    }
+
+    /// Whether some candidates' posts may have to be read (`values`, free-text `avoid`).
+    fn reads_posts(&self) -> bool {
+        self.values.is_some() || self.avoid.as_ref().is_some_and(AvoidSpec::has_phrases)
     }
 
     /// With no query text every creator passing the filters is a candidate; these clauses
@@ -203,6 +263,7 @@ pub(super) fn search(
             details: Map::new(),
             score: s,
             raw: None,
+            doc: plan.reads_posts().then_some(d),
             flagged: 0,
         });
     }
@@ -376,8 +437,7 @@ fn posts_fit(
             break;
         }
         let c = &mut cands[i];
-        c.raw(searcher, f)?;
-        let raw = c.raw.take().expect("loaded");
+        let raw = c.own_words(searcher, f)?;
         if values_pre[i]
             && let Some(v) = &plan.values
         {
@@ -401,7 +461,6 @@ fn posts_fit(
                 w.avoid_penalty * avoid::value(c.flagged, &hits),
             );
         }
-        c.raw = Some(raw);
         keep(&mut best, c.score);
     }
     Ok(())
