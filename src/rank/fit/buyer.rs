@@ -352,3 +352,40 @@ fn clip(s: &str) -> String {
         t
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(reference: f64) -> BuyerQuery {
+        BuyerQuery {
+            words: Vec::new(),
+            synonyms: Vec::new(),
+            synonym_matcher: PhraseMatcher::builder().build(),
+            langs: Vec::new(),
+            query: Box::new(tantivy::query::AllQuery),
+            reference,
+        }
+    }
+
+    #[test]
+    fn the_best_candidate_sets_the_scale_unless_it_is_weak() {
+        // A strong best match: relative to it.
+        assert_eq!(
+            query(10.0).normalise(&[12.0, 6.0, 0.0]),
+            vec![1.0, 0.5, 0.0]
+        );
+        // A weak best match (below half the reference): anchored at half the reference.
+        assert_eq!(query(10.0).normalise(&[2.0, 1.0]), vec![0.4, 0.2]);
+        assert_eq!(query(0.0).normalise(&[0.0, 0.0]), vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn evidence_is_one_line_and_clipped() {
+        assert_eq!(clip("  so   gentle\n on my baby "), "so gentle on my baby");
+        let long = "word ".repeat(100);
+        let c = clip(&long);
+        assert_eq!(c.chars().count(), EVIDENCE_CHARS);
+        assert!(c.ends_with('…'));
+    }
+}
