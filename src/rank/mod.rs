@@ -81,7 +81,7 @@ impl Ranker {
         p
     }
 
-    /// Rank creators for `req` (see [`search`] for the stages).
+    /// Rank creators for `req` (the stages are described in `src/rank/search.rs`).
     pub fn search(&self, index: &CreatorIndex, req: &SearchRequest) -> Result<SearchResponse> {
         search::search(self, index, req)
     }
