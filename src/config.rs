@@ -218,9 +218,17 @@ pub struct RankWeights {
     pub undisclosed_penalty: f64,
     /// Penalty for creators who stopped posting (nothing for 3 months → full at a year).
     pub inactivity_penalty: f64,
+    /// `buyer` given: weight × buyer_match (0–1), how much the commenters sound like the
+    /// described buyer (default 2.0, the strongest positive signal: the brief asks for buyers).
     pub buyer: f64,
+    /// `ship_to` given: weight × (−1..1) from the audience's languages and the stated location
+    /// (default 1.0; an audience outside every market costs up to the full weight).
     pub ship_to: f64,
+    /// `values` given: weight × share of the creator's posts naming the values, from 2 posts
+    /// (default 1.0).
     pub values: f64,
+    /// `avoid` given: weight × (−1..0) for creators flagged for an avoided category or posting
+    /// an avoided phrase (default 3.0: enough to drop them below comparable clean creators).
     pub avoid_penalty: f64,
     /// Candidates retrieved by BM25 before re-ranking.
     pub candidates: usize,

@@ -192,6 +192,18 @@ pub struct CreatorRecord {
     /// Search results with `buyer` only.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub buyer_match: Option<f64>,
+    /// Search results with `ship_to` only: 0–1, how well the audience's languages and the
+    /// stated location fit the shipped markets (addition).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub ship_to_fit: Option<f64>,
+    /// Search results with `values` only: 0–1 share of the creator's posts speaking to the
+    /// brand's values (addition).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub values_share: Option<f64>,
+    /// Search results with `avoid` only: the avoided topics found (brand-safety categories
+    /// the creator is flagged for, phrases found in the posts) (addition).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub avoid_hits: Vec<String>,
     /// Search results only.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub score: Option<f64>,

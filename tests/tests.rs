@@ -8,6 +8,7 @@ mod consent;
 mod crawler;
 mod crawler_polite;
 mod crawler_server;
+mod fit;
 mod foundation;
 mod platforms;
 mod ranking;

@@ -81,6 +81,18 @@ pub fn reason(rec: &CreatorRecord) -> String {
             parts.push(format!("inactive {days} days"));
         }
     }
+    if let Some(m) = rec.buyer_match {
+        parts.push(format!("buyer match {:.0}%", m * 100.0));
+    }
+    if let Some(f) = rec.ship_to_fit {
+        parts.push(format!("market fit {f:.2}"));
+    }
+    if let Some(v) = rec.values_share.filter(|v| *v > 0.0) {
+        parts.push(format!("values in {:.0}% of posts", v * 100.0));
+    }
+    if !rec.avoid_hits.is_empty() {
+        parts.push(format!("near avoided: {}", rec.avoid_hits.join(", ")));
+    }
     if parts.is_empty() {
         "matches the query text".into()
     } else {
@@ -138,6 +150,16 @@ pub fn print_table(out: &mut impl Write, resp: &SearchResponse) -> std::io::Resu
                 .collect();
             items.sort();
             writeln!(out, "     explain: {}", items.join(" · "))?;
+            // What the audience says, in its own words (search with `buyer`).
+            for c in ex
+                .get("buyer_evidence")
+                .and_then(|v| v.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|v| v.as_str())
+            {
+                writeln!(out, "     buyer: “{}”", clip(c, 110))?;
+            }
         }
     }
     Ok(())
@@ -169,6 +191,9 @@ pub const CSV_HEADER: &[&str] = &[
     "follower_growth_30d",
     "brand_safety_flags",
     "buyer_match",
+    "ship_to_fit",
+    "values_share",
+    "avoid_hits",
     "score",
 ];
 
@@ -207,6 +232,9 @@ pub fn csv_row(rank: usize, r: &CreatorRecord) -> Vec<String> {
         opt(r.follower_growth_30d),
         r.brand_safety_flags.join("; "),
         opt(r.buyer_match),
+        opt(r.ship_to_fit),
+        opt(r.values_share),
+        r.avoid_hits.join("; "),
         opt(r.score),
     ]
 }

@@ -117,6 +117,21 @@ pub fn to_document(
     d
 }
 
+/// The record and the gone flag only, without parsing the raw profile (the ranker reads the
+/// raw profile for the few candidates whose posts or comments it must look at).
+pub fn record_from_document(f: &Fields, d: &TantivyDocument) -> Option<(CreatorRecord, bool)> {
+    let record: CreatorRecord = serde_json::from_str(d.get_first(f.record)?.as_str()?).ok()?;
+    let gone = d.get_first(f.gone).and_then(|v| v.as_u64()).unwrap_or(0) == 1;
+    Some((record, gone))
+}
+
+/// The stored raw profile alone.
+pub fn raw_from_document(f: &Fields, d: &TantivyDocument) -> Option<RawProfile> {
+    d.get_first(f.raw)
+        .and_then(|v| v.as_bytes())
+        .and_then(|b| serde_json::from_slice(b).ok())
+}
+
 pub fn from_document(f: &Fields, d: &TantivyDocument) -> Option<StoredCreator> {
     let record: CreatorRecord = serde_json::from_str(d.get_first(f.record)?.as_str()?).ok()?;
     let raw = d

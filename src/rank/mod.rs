@@ -1,18 +1,22 @@
 //! The niche-matching ranker: BM25 retrieval with hard filters as index queries, then a
-//! re-rank of the top candidates with the signals a marketer cares about (see [`score`]).
+//! re-rank of the top candidates with the signals a marketer cares about (see [`score`]) and,
+//! when the request describes the brand, the audience and brand fit signals (see [`fit`]).
 
 pub mod expand;
 pub mod filters;
+pub mod fit;
 pub mod percentile;
 pub mod retrieve;
 pub mod score;
+mod search;
+pub mod seek;
 
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::TantivyDocument;
 use tantivy::Term;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
@@ -21,7 +25,7 @@ pub use percentile::EngagementPercentiles;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::index::{CreatorIndex, doc::from_document};
+use crate::index::{CreatorIndex, doc::record_from_document};
 use crate::model::CreatorRecord;
 
 /// `search --json` and `GET /v1/search`: `{"query", "total", "results"}`.
@@ -35,6 +39,8 @@ pub struct SearchResponse {
 pub struct Ranker {
     config: Config,
     taxonomy: crate::extract::Taxonomy,
+    /// For `avoid`: the same lexicon extraction flags creators with.
+    safety: crate::extract::SafetyLexicon,
     /// Percentiles for the searcher generation they were computed on.
     percentiles: Mutex<Option<(u64, Arc<EngagementPercentiles>)>>,
 }
@@ -46,9 +52,14 @@ impl Ranker {
             Some(p) => crate::extract::Taxonomy::load(p)?,
             None => crate::extract::Taxonomy::builtin(),
         };
+        let safety = match &config.extract.brand_safety_file {
+            Some(p) => crate::extract::SafetyLexicon::with_extra(p)?,
+            None => crate::extract::SafetyLexicon::builtin(),
+        };
         Ok(Ranker {
             config: config.clone(),
             taxonomy,
+            safety,
             percentiles: Mutex::new(None),
         })
     }
@@ -70,100 +81,9 @@ impl Ranker {
         p
     }
 
+    /// Rank creators for `req` (the stages are described in `src/rank/search.rs`).
     pub fn search(&self, index: &CreatorIndex, req: &SearchRequest) -> Result<SearchResponse> {
-        let now = chrono::Utc::now();
-        let f = &index.fields;
-        let filters = &req.filters;
-        let expansion = expand::expand(&self.taxonomy, &req.query);
-        // Synonyms weigh less than the words the marketer typed: a German query still favours
-        // creators who write the German word.
-        let synonyms: Vec<(String, f32)> = expansion
-            .synonyms
-            .iter()
-            .map(|s| (s.clone(), 0.4f32))
-            .collect();
-        let text_q = if req.query.trim().is_empty() {
-            None
-        } else {
-            match retrieve::text_query(
-                index.tantivy(),
-                &retrieve::text_fields(f),
-                &req.query,
-                &synonyms,
-            ) {
-                Some(q) => Some(q),
-                // Only stop words or punctuation: nothing can match.
-                None => {
-                    return Ok(SearchResponse {
-                        query: req.query.clone(),
-                        total: 0,
-                        results: Vec::new(),
-                    });
-                }
-            }
-        };
-        let query = retrieve::combine(
-            text_q,
-            retrieve::filter_clauses(f, filters, &self.config.consent.opt_out, now),
-        );
-
-        let searcher = index.searcher();
-        let wanted = (filters.offset + filters.limit).max(self.config.rank.candidates);
-        let (total, top) = searcher
-            .search(
-                &query,
-                &(Count, TopDocs::with_limit(wanted).order_by_score()),
-            )
-            .map_err(|e| Error::Other(format!("search failed: {e}")))?;
-        let best = top.first().map_or(0.0, |(s, _)| *s).max(f32::EPSILON);
-        let percentiles = self.percentiles(index, &searcher);
-
-        let mut scored = Vec::with_capacity(top.len());
-        for (bm25, addr) in top {
-            let d: TantivyDocument = searcher
-                .doc(addr)
-                .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?;
-            let Some(stored) = from_document(f, &d) else {
-                continue;
-            };
-            let mut rec = stored.record;
-            let relevance = if req.query.trim().is_empty() {
-                0.0
-            } else {
-                f64::from(bm25 / best)
-            };
-            let input = score::ScoreInput {
-                relevance,
-                query_niches: &expansion.niches,
-                audience_lang: filters.audience_lang.as_deref(),
-                now,
-                weights: &self.config.rank,
-                percentiles: &percentiles,
-            };
-            let (s, parts) = score::score(&rec, &input);
-            rec.score = Some(s);
-            if filters.explain {
-                rec.explain = Some(serde_json::to_value(&parts).expect("map serialises"));
-            }
-            scored.push(rec);
-        }
-        // Deterministic: equal scores are ordered by id.
-        scored.sort_by(|a, b| {
-            b.score
-                .unwrap_or(0.0)
-                .total_cmp(&a.score.unwrap_or(0.0))
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        let results = scored
-            .into_iter()
-            .skip(filters.offset)
-            .take(filters.limit)
-            .collect();
-        Ok(SearchResponse {
-            query: req.query.clone(),
-            total,
-            results,
-        })
+        search::search(self, index, req)
     }
 
     /// Creators most like `key` (id, profile URL or handle): shared themes, niches and
@@ -225,9 +145,9 @@ impl Ranker {
             let d: TantivyDocument = searcher
                 .doc(addr)
                 .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?;
-            if let Some(mut c) = from_document(f, &d) {
-                c.record.score = Some(score::round4(f64::from(s)));
-                out.push(c.record);
+            if let Some((mut rec, _)) = record_from_document(f, &d) {
+                rec.score = Some(score::round4(f64::from(s)));
+                out.push(rec);
             }
         }
         Ok(Some(out))

@@ -15,6 +15,9 @@
 //! | undisclosed_penalty | −1–0 | −min(1, undisclosed sponsored posts / 3) |
 //! | inactivity_penalty | −1–0 | −clamp((days since last post − 90) / 275, 0, 1): nothing for three months, full after a year |
 //!
+//! The audience and brand fit signals (`buyer`, `ship_to`, `values`, `avoid_penalty`) are added
+//! to the same sum when their filters are given; [`super::fit`] documents them.
+//!
 //! Unknown signals contribute a neutral value (documented per signal) rather than zero, so a
 //! creator is not punished for what a platform does not publish; they never earn a bonus.
 

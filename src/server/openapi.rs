@@ -167,9 +167,13 @@ fn creator_schema() -> Value {
             "fetched_at": {"type": "string", "format": "date-time"},
             "brand_safety_flags": strings,
             "buyer_match": {"type": "number", "nullable": true},
+            "ship_to_fit": {"type": "number", "description": "search results with `ship_to`: 0–1 market fit"},
+            "values_share": {"type": "number", "description": "search results with `values`: share of posts speaking to them"},
+            "avoid_hits": {"type": "array", "items": {"type": "string"},
+                "description": "search results with `avoid`: avoided topics found"},
             "score": {"type": "number", "description": "search results only"},
-            "explain": {"type": "object", "additionalProperties": {"type": "number"},
-                "description": "with `explain`: each signal's contribution to `score`"}
+            "explain": {"type": "object",
+                "description": "with `explain`: each signal's contribution to `score` (numbers); with the fit filters also their evidence (buyer_evidence, buyer_terms, ship_to_fit, values_match, avoid_hits, avoid_categories, avoid_unmatched)"}
         }
     })
 }

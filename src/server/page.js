@@ -211,6 +211,51 @@
     return box;
   }
 
+  // The evidence behind the fit signals (`explain`): the audience's own words for `buyer`,
+  // which market languages it writes in, which values the posts name, what to avoid was found.
+  function fitDetails(main, ex) {
+    var quotes = Array.isArray(ex.buyer_evidence) ? ex.buyer_evidence : [];
+    if (quotes.length) {
+      main.appendChild(el("p", "small", "What their audience says"));
+      var list = el("ul", "tags evidence");
+      quotes.forEach(function (q) { list.appendChild(el("li", "bio", "“" + q + "”")); });
+      main.appendChild(list);
+    }
+    var ship = ex.ship_to_fit;
+    if (ship && typeof ship === "object") {
+      var where = [];
+      if (typeof ship.audience_share === "number") {
+        where.push(pct(ship.audience_share, 0) + " of comments in " +
+          (ship.languages.length ? ship.languages.join(", ").toUpperCase() : "your markets' languages"));
+      } else if (ship.languages && ship.languages.length) {
+        where.push("writes in " + ship.languages.join(", ").toUpperCase());
+      }
+      if (ship.location_in) where.push("based in " + ship.location_in);
+      if (where.length) main.appendChild(el("p", "small", "Markets: " + where.join(" · ")));
+    }
+    var values = ex.values_match;
+    if (values && typeof values === "object" && values.matched && values.matched.length) {
+      main.appendChild(el("p", "small", "Values: " + values.matched.join(", ") + " in " +
+        values.posts + " of " + values.of + " posts" + (values.posts < 2 ? " (one mention does not count)" : "")));
+    }
+    var hits = ex.avoid_hits && typeof ex.avoid_hits === "object" ? Object.keys(ex.avoid_hits) : [];
+    if (hits.length) {
+      var flags = el("ul", "tags flags");
+      flags.setAttribute("aria-label", "Topics to avoid found");
+      hits.forEach(function (h) {
+        var li = el("li", "flag", "⛔ " + h);
+        var ev = ex.avoid_hits[h];
+        if (Array.isArray(ev) && ev.length) li.title = ev.join("\n");
+        flags.appendChild(li);
+      });
+      main.appendChild(flags);
+    }
+    if (Array.isArray(ex.avoid_unmatched) && ex.avoid_unmatched.length) {
+      main.appendChild(el("p", "hint", "Not a known brand-safety topic, looked for in posts: " +
+        ex.avoid_unmatched.join(", ")));
+    }
+  }
+
   function card(r, rank) {
     var li = el("li", "card");
     li.dataset.id = r.id;
@@ -248,6 +293,8 @@
     fact(facts, "Writes in", r.language ? r.language.toUpperCase() : "–");
     fact(facts, "Audience", audience(r.audience_languages));
     if (typeof r.buyer_match === "number") fact(facts, "Buyer match", pct(r.buyer_match, 0));
+    if (typeof r.ship_to_fit === "number") fact(facts, "Market fit", pct(r.ship_to_fit, 0));
+    if (typeof r.values_share === "number") fact(facts, "Posts on your values", pct(r.values_share, 0));
     main.appendChild(facts);
 
     if (r.bio) {
@@ -268,6 +315,7 @@
     } else {
       main.appendChild(el("p", "safe", "No brand-safety flags found"));
     }
+    if (r.explain && typeof r.explain === "object") fitDetails(main, r.explain);
     if (r.emails && r.emails.length) {
       var contact = el("p", "contact", "Contact: ");
       r.emails.slice(0, 3).forEach(function (m, i) {

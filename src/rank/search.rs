@@ -1,0 +1,518 @@
+//! One search, stage by stage:
+//! 1. retrieval: BM25 over the creator's own text with the hard filters as index queries
+//!    ([`super::retrieve`]), the top `rank.candidates`;
+//! 2. records: each candidate's stored record (the raw profile is not parsed here);
+//! 3. signals: [`super::score`] plus the cheap fit signals — `buyer` (BM25 of the audience
+//!    fields for the candidates only), `ship_to` and flagged `avoid` categories (the record);
+//! 4. posts: `values` and free-text `avoid` read the raw profiles of the candidates an index
+//!    query says could match, best first, and stop as soon as no remaining candidate can reach
+//!    the requested page (their bonus is bounded by `rank.values`);
+//! 5. the page: sort, cut, and with `explain` the buyer evidence (raw profiles of the page).
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use serde_json::{Map, Value, json};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::schema::Value as _;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+
+use super::fit::{AvoidSpec, BuyerQuery, Markets, ValuesSpec, avoid, ship_to};
+use super::score::{self, round4};
+use super::{Ranker, SearchRequest, SearchResponse, expand, retrieve, seek};
+use crate::error::{Error, Result};
+use crate::index::doc::{raw_from_document, record_from_document};
+use crate::index::{CreatorIndex, Fields};
+use crate::model::{CreatorRecord, RawProfile};
+
+/// A candidate being scored.
+struct Candidate {
+    addr: DocAddress,
+    rec: CreatorRecord,
+    /// Signal → contribution.
+    parts: BTreeMap<String, f64>,
+    /// Non-numeric explanations (evidence, matched values...).
+    details: Map<String, Value>,
+    score: f64,
+    raw: Option<RawProfile>,
+    /// The stored document, kept when the posts may be read (saves loading it twice).
+    doc: Option<TantivyDocument>,
+    /// Avoided categories the creator is flagged for.
+    flagged: usize,
+}
+
+impl Candidate {
+    fn set(&mut self, signal: &str, contribution: f64) {
+        self.parts.insert(signal.to_string(), round4(contribution));
+        self.score = round4(self.parts.values().sum());
+    }
+
+    /// The bio and the posts' text and hashtags only: what `values` and `avoid` read. Parsing
+    /// skips the comments (most of a stored profile) without building them.
+    fn own_words(&mut self, searcher: &Searcher, f: &Fields) -> Result<RawProfile> {
+        if let Some(raw) = &self.raw {
+            return Ok(raw.clone());
+        }
+        let d: TantivyDocument = match self.doc.take() {
+            Some(d) => d,
+            None => searcher
+                .doc(self.addr)
+                .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?,
+        };
+        let slim: Option<OwnWords> = d
+            .get_first(f.raw)
+            .and_then(|v| v.as_bytes())
+            .and_then(|b| serde_json::from_slice(b).ok());
+        let slim = slim.unwrap_or_default();
+        Ok(RawProfile {
+            bio: slim.bio,
+            posts: slim
+                .posts
+                .into_iter()
+                .map(|p| crate::model::Post {
+                    text: p.text,
+                    hashtags: p.hashtags,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        })
+    }
+
+    fn raw(&mut self, searcher: &Searcher, f: &Fields) -> Result<&RawProfile> {
+        if self.raw.is_none() {
+            let d: TantivyDocument = match self.doc.take() {
+                Some(d) => d,
+                None => searcher
+                    .doc(self.addr)
+                    .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?,
+            };
+            self.raw = Some(raw_from_document(f, &d).unwrap_or_default());
+        }
+        Ok(self.raw.as_ref().expect("just loaded"))
+    }
+}
+
+/// The part of a stored raw profile the creator wrote (see [`Candidate::own_words`]).
+#[derive(Default, serde::Deserialize)]
+struct OwnWords {
+    #[serde(default)]
+    bio: String,
+    #[serde(default)]
+    posts: Vec<OwnPost>,
+}
+
+#[derive(serde::Deserialize)]
+struct OwnPost {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    hashtags: Vec<String>,
+}
+
+/// The fit filters of a request, compiled once.
+struct FitPlan {
+    buyer_given: bool,
+    buyer: Option<BuyerQuery>,
+    markets: Option<Markets>,
+    values: Option<ValuesSpec>,
+    avoid: Option<AvoidSpec>,
+}
+
+impl FitPlan {
+    fn new(r: &Ranker, index: &CreatorIndex, searcher: &Searcher, req: &SearchRequest) -> FitPlan {
+        let filters = &req.filters;
+        FitPlan {
+            buyer_given: filters.buyer.is_some(),
+            buyer: filters.buyer.as_deref().and_then(|b| {
+                BuyerQuery::build(index.tantivy(), &index.fields, searcher, &r.taxonomy, b)
+            }),
+            markets: Markets::new(&filters.ship_to),
+            values: filters
+                .values
+                .as_deref()
+                .and_then(|v| ValuesSpec::new(v, &r.taxonomy)),
+            avoid: filters
+                .avoid
+                .as_deref()
+                .and_then(|a| AvoidSpec::new(a, &r.safety)),
+        }
+    }
+
+    /// Whether some candidates' posts may have to be read (`values`, free-text `avoid`).
+    fn reads_posts(&self) -> bool {
+        self.values.is_some() || self.avoid.as_ref().is_some_and(AvoidSpec::has_phrases)
+    }
+
+    /// With no query text every creator passing the filters is a candidate; these clauses
+    /// make the ones matching the fit filters come first among them.
+    fn retrieval_hints(&self, index: &CreatorIndex) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &index.fields;
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(b) = &self.buyer {
+            out.push((Occur::Should, b.query().box_clone()));
+        }
+        if let Some(v) = &self.values
+            && let Some(q) = v.prefilter(index.tantivy(), &[f.posts, f.hashtags])
+        {
+            out.push((Occur::Should, q));
+        }
+        if let Some(m) = &self.markets {
+            for l in &m.languages {
+                out.push((
+                    Occur::Should,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.audience_lang, l),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
+        out
+    }
+}
+
+pub(super) fn search(
+    r: &Ranker,
+    index: &CreatorIndex,
+    req: &SearchRequest,
+) -> Result<SearchResponse> {
+    let now = chrono::Utc::now();
+    let f = &index.fields;
+    let filters = &req.filters;
+    let weights = &r.config.rank;
+    let expansion = expand::expand(&r.taxonomy, &req.query);
+    // Synonyms weigh less than the words the marketer typed: a German query still favours
+    // creators who write the German word.
+    let synonyms: Vec<(String, f32)> = expansion
+        .synonyms
+        .iter()
+        .map(|s| (s.clone(), 0.4f32))
+        .collect();
+    let searcher = index.searcher();
+    let plan = FitPlan::new(r, index, &searcher, req);
+    let text_q = if req.query.trim().is_empty() {
+        let hints = plan.retrieval_hints(index);
+        (!hints.is_empty()).then(|| {
+            let mut c: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(AllQuery))];
+            c.extend(hints);
+            Box::new(BooleanQuery::new(c)) as Box<dyn Query>
+        })
+    } else {
+        match retrieve::text_query(
+            index.tantivy(),
+            &retrieve::text_fields(f),
+            &req.query,
+            &synonyms,
+        ) {
+            Some(q) => Some(q),
+            // Only stop words or punctuation: nothing can match.
+            None => {
+                return Ok(SearchResponse {
+                    query: req.query.clone(),
+                    total: 0,
+                    results: Vec::new(),
+                });
+            }
+        }
+    };
+    let query = retrieve::combine(
+        text_q,
+        retrieve::filter_clauses(f, filters, &r.config.consent.opt_out, now),
+    );
+
+    let wanted = (filters.offset + filters.limit).max(weights.candidates);
+    let (total, top) = searcher
+        .search(
+            &query,
+            &(Count, TopDocs::with_limit(wanted).order_by_score()),
+        )
+        .map_err(|e| Error::Other(format!("search failed: {e}")))?;
+    let best = top.first().map_or(0.0, |(s, _)| *s).max(f32::EPSILON);
+    let percentiles = r.percentiles(index, &searcher);
+
+    // Records and the signals they carry.
+    let mut cands = Vec::with_capacity(top.len());
+    for (bm25, addr) in top {
+        let d: TantivyDocument = searcher
+            .doc(addr)
+            .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?;
+        let Some((rec, _gone)) = record_from_document(f, &d) else {
+            continue;
+        };
+        let relevance = if req.query.trim().is_empty() {
+            0.0
+        } else {
+            f64::from(bm25 / best)
+        };
+        let input = score::ScoreInput {
+            relevance,
+            query_niches: &expansion.niches,
+            audience_lang: filters.audience_lang.as_deref(),
+            now,
+            weights,
+            percentiles: &percentiles,
+        };
+        let (s, parts) = score::score(&rec, &input);
+        cands.push(Candidate {
+            addr,
+            rec,
+            parts,
+            details: Map::new(),
+            score: s,
+            raw: None,
+            doc: plan.reads_posts().then_some(d),
+            flagged: 0,
+        });
+    }
+
+    cheap_fit(&plan, &searcher, weights, &mut cands)?;
+    posts_fit(&plan, index, &searcher, req, weights, &mut cands)?;
+
+    // Deterministic: equal scores are ordered by id.
+    cands.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.rec.id.cmp(&b.rec.id))
+    });
+    let mut page: Vec<Candidate> = cands
+        .into_iter()
+        .skip(filters.offset)
+        .take(filters.limit)
+        .collect();
+    if filters.explain {
+        explain_page(&plan, index, &searcher, &mut page)?;
+    }
+    let results = page
+        .into_iter()
+        .map(|mut c| {
+            c.rec.score = Some(c.score);
+            if filters.explain {
+                let mut e: Map<String, Value> =
+                    c.parts.into_iter().map(|(k, v)| (k, json!(v))).collect();
+                e.extend(c.details);
+                c.rec.explain = Some(Value::Object(e));
+            }
+            c.rec
+        })
+        .collect();
+    Ok(SearchResponse {
+        query: req.query.clone(),
+        total,
+        results,
+    })
+}
+
+/// `buyer`, `ship_to` and flagged `avoid` categories: from the index and the records.
+fn cheap_fit(
+    plan: &FitPlan,
+    searcher: &Searcher,
+    w: &crate::config::RankWeights,
+    cands: &mut [Candidate],
+) -> Result<()> {
+    if plan.buyer_given {
+        let matches = match &plan.buyer {
+            Some(b) => {
+                let addrs: Vec<DocAddress> = cands.iter().map(|c| c.addr).collect();
+                b.normalise(&seek::scores(searcher, b.query(), &addrs)?)
+            }
+            // No word of the description is used by any audience.
+            None => vec![0.0; cands.len()],
+        };
+        for (c, m) in cands.iter_mut().zip(matches) {
+            c.rec.buyer_match = Some(m);
+            c.set("buyer", w.buyer * m);
+        }
+    }
+    if let Some(m) = &plan.markets {
+        for c in cands.iter_mut() {
+            match ship_to::fit(&c.rec, m) {
+                Some(fit) => {
+                    c.rec.ship_to_fit = Some(fit.fit);
+                    c.set("ship_to", w.ship_to * ship_to::value(fit.fit));
+                    c.details.insert("ship_to_fit".into(), json!(fit));
+                }
+                None => {
+                    c.set("ship_to", 0.0);
+                    c.details.insert("ship_to_fit".into(), Value::Null);
+                }
+            }
+        }
+    }
+    if let Some(a) = &plan.avoid {
+        for c in cands.iter_mut() {
+            let flagged: Vec<String> = a.flagged(&c.rec).into_iter().map(String::from).collect();
+            c.flagged = flagged.len();
+            let mut hits = Map::new();
+            for cat in &flagged {
+                let ev = c
+                    .rec
+                    .brand_safety_evidence
+                    .get(cat)
+                    .cloned()
+                    .unwrap_or_default();
+                hits.insert(cat.clone(), json!(ev));
+            }
+            c.rec.avoid_hits = flagged;
+            c.details.insert("avoid_hits".into(), Value::Object(hits));
+            c.set(
+                "avoid_penalty",
+                w.avoid_penalty * avoid::value(c.flagged, &Default::default()),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `values` and free-text `avoid`: the posts of the candidates that could match and could
+/// still reach the page (a threshold on the best possible score; exact, see the module doc).
+fn posts_fit(
+    plan: &FitPlan,
+    index: &CreatorIndex,
+    searcher: &Searcher,
+    req: &SearchRequest,
+    w: &crate::config::RankWeights,
+    cands: &mut [Candidate],
+) -> Result<()> {
+    let f = &index.fields;
+    let addrs: Vec<DocAddress> = cands.iter().map(|c| c.addr).collect();
+    let prefilter = |q: Option<Box<dyn Query>>| -> Result<Vec<bool>> {
+        match q {
+            Some(q) => seek::matches(searcher, q.as_ref(), &addrs),
+            None => Ok(vec![false; addrs.len()]),
+        }
+    };
+    let values_pre = match &plan.values {
+        Some(v) => prefilter(v.prefilter(index.tantivy(), &[f.posts, f.hashtags]))?,
+        None => vec![false; cands.len()],
+    };
+    let avoid_pre = match &plan.avoid {
+        Some(a) if a.has_phrases() => {
+            prefilter(a.prefilter(index.tantivy(), &[f.posts, f.hashtags, f.bio]))?
+        }
+        _ => vec![false; cands.len()],
+    };
+    if plan.values.is_some() {
+        for (c, pre) in cands.iter_mut().zip(&values_pre) {
+            if !pre {
+                // No value phrase anywhere in the posts: nothing to read.
+                c.rec.values_share = Some(0.0);
+                c.details.insert(
+                    "values_match".into(),
+                    json!({"posts": 0, "of": c.rec.posts_indexed, "share": 0.0, "matched": []}),
+                );
+                c.set("values", 0.0);
+            }
+        }
+    }
+
+    let k = req.filters.offset + req.filters.limit;
+    let bonus = w.values.max(0.0) + (-w.avoid_penalty).max(0.0);
+    let mut deep: Vec<usize> = (0..cands.len())
+        .filter(|&i| values_pre[i] || avoid_pre[i])
+        .collect();
+    if deep.is_empty() {
+        return Ok(());
+    }
+    // The k best final scores among the candidates resolved so far (a min-heap).
+    let mut best: BinaryHeap<Reverse<Ordered>> = BinaryHeap::new();
+    let keep = |best: &mut BinaryHeap<Reverse<Ordered>>, s: f64| {
+        best.push(Reverse(Ordered(s)));
+        if best.len() > k {
+            best.pop();
+        }
+    };
+    for (i, c) in cands.iter().enumerate() {
+        if !values_pre[i] && !avoid_pre[i] {
+            keep(&mut best, c.score);
+        }
+    }
+    deep.sort_by(|&a, &b| cands[b].score.total_cmp(&cands[a].score));
+    for i in deep {
+        let upper = cands[i].score + bonus;
+        if best.len() >= k && best.peek().is_some_and(|m| upper < m.0.0) {
+            // Neither this candidate nor any after it can reach the page.
+            break;
+        }
+        let c = &mut cands[i];
+        let raw = c.own_words(searcher, f)?;
+        if values_pre[i]
+            && let Some(v) = &plan.values
+        {
+            let m = v.assess(&raw);
+            c.rec.values_share = Some(m.share);
+            c.set("values", w.values * m.value());
+            c.details.insert("values_match".into(), json!(m));
+        }
+        if avoid_pre[i]
+            && let Some(a) = &plan.avoid
+        {
+            let hits = a.phrase_hits(&raw);
+            if let Some(Value::Object(map)) = c.details.get_mut("avoid_hits") {
+                for (phrase, (_, ev)) in &hits.hits {
+                    map.insert(phrase.clone(), json!(ev));
+                }
+            }
+            c.rec.avoid_hits.extend(hits.hits.keys().cloned());
+            c.set(
+                "avoid_penalty",
+                w.avoid_penalty * avoid::value(c.flagged, &hits),
+            );
+        }
+        keep(&mut best, c.score);
+    }
+    Ok(())
+}
+
+/// What only the page needs: buyer evidence, and what the fit filters were read as.
+fn explain_page(
+    plan: &FitPlan,
+    index: &CreatorIndex,
+    searcher: &Searcher,
+    page: &mut [Candidate],
+) -> Result<()> {
+    let f = &index.fields;
+    for c in page.iter_mut() {
+        if plan.buyer_given {
+            let terms = plan.buyer.as_ref().map(|b| b.terms()).unwrap_or_default();
+            c.details.insert("buyer_terms".into(), json!(terms));
+            let evidence = match &plan.buyer {
+                Some(b) => b.evidence(index.tantivy(), f, c.raw(searcher, f)?),
+                None => Vec::new(),
+            };
+            c.details.insert("buyer_evidence".into(), json!(evidence));
+        }
+        if let Some(m) = &plan.markets
+            && !m.unknown.is_empty()
+        {
+            c.details.insert("ship_to_unknown".into(), json!(m.unknown));
+        }
+        if let Some(a) = &plan.avoid {
+            c.details
+                .insert("avoid_categories".into(), json!(a.categories));
+            c.details
+                .insert("avoid_unmatched".into(), json!(a.unmatched));
+        }
+    }
+    Ok(())
+}
+
+/// f64 with a total order, for the heap.
+#[derive(PartialEq)]
+struct Ordered(f64);
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
