@@ -210,6 +210,11 @@ pub struct CreatorRecord {
     /// Search results with `explain` only: signal name → contribution to `score`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub explain: Option<serde_json::Value>,
+    /// Search results with `explain` and a fit filter: what `buyer` / `ship_to` / `values` /
+    /// `avoid` saw (the best-matching audience comments, market languages, matched values,
+    /// avoided categories). An addition beside `explain`, which holds numbers only.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub evidence: Option<serde_json::Value>,
 
     // ---- additions beyond INTERFACE.md ----
     /// Posts per week over the indexed posts; null with fewer than two dated posts.

@@ -69,8 +69,24 @@ fn above(resp: &SearchResponse, first: &str, second: &str) {
     );
 }
 
+/// A signal's contribution (`explain`, numbers only) or what a fit signal saw (`evidence`).
 fn explain<'a>(rec: &'a CreatorRecord, key: &str) -> &'a Value {
-    &rec.explain.as_ref().expect("explain")[key]
+    assert!(
+        rec.explain
+            .as_ref()
+            .expect("explain")
+            .as_object()
+            .unwrap()
+            .values()
+            .all(Value::is_number),
+        "explain holds each signal's contribution, numbers only"
+    );
+    let contributions = rec.explain.as_ref().unwrap();
+    if contributions.get(key).is_some() {
+        return &contributions[key];
+    }
+    static NULL: Value = Value::Null;
+    rec.evidence.as_ref().map_or(&NULL, |e| &e[key])
 }
 
 /// The buyer pairs: (query, parents' creator, students' creator, parents' buyer, students'
@@ -374,11 +390,11 @@ async fn fit_filters_over_http_csv_and_the_page() {
     assert!(top["ship_to_fit"].as_f64().is_some());
     assert!(top["values_share"].as_f64().is_some());
     assert_eq!(
-        top["explain"]["buyer_evidence"].as_array().unwrap().len(),
+        top["evidence"]["buyer_evidence"].as_array().unwrap().len(),
         3
     );
-    assert_eq!(top["explain"]["avoid_categories"][0], "gambling");
-    assert_eq!(top["explain"]["avoid_unmatched"][0], "crypto");
+    assert_eq!(top["evidence"]["avoid_categories"][0], "gambling");
+    assert_eq!(top["evidence"]["avoid_unmatched"][0], "crypto");
 
     let csv = crate::server::http::raw_get(
         server.addr,
@@ -437,7 +453,7 @@ async fn fit_flags_on_the_command_line() {
     );
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["results"][0]["handle"], "elena", "{v}");
-    assert!(v["results"][0]["explain"]["buyer_evidence"][0].is_string());
+    assert!(v["results"][0]["evidence"]["buyer_evidence"][0].is_string());
 }
 
 // ---- synthetic creators: the post-reading stage is exact page by page ----

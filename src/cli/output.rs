@@ -151,8 +151,10 @@ pub fn print_table(out: &mut impl Write, resp: &SearchResponse) -> std::io::Resu
             items.sort();
             writeln!(out, "     explain: {}", items.join(" · "))?;
             // What the audience says, in its own words (search with `buyer`).
-            for c in ex
-                .get("buyer_evidence")
+            for c in r
+                .evidence
+                .as_ref()
+                .and_then(|e| e.get("buyer_evidence"))
                 .and_then(|v| v.as_array())
                 .into_iter()
                 .flatten()

@@ -209,6 +209,7 @@ impl Extractor {
             avoid_hits: Vec::new(),
             score: None,
             explain: None,
+            evidence: None,
             posts_per_week: engagement::posts_per_week(raw).map(text::round3),
             inflated: engagement::is_inflated(
                 &self.tiers,

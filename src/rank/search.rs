@@ -290,10 +290,14 @@ pub(super) fn search(
         .map(|mut c| {
             c.rec.score = Some(c.score);
             if filters.explain {
-                let mut e: Map<String, Value> =
+                // `explain` stays what INTERFACE.md says it is — each signal's contribution,
+                // numbers only — so tools can sum it; what the fit signals saw goes beside it.
+                let e: Map<String, Value> =
                     c.parts.into_iter().map(|(k, v)| (k, json!(v))).collect();
-                e.extend(c.details);
                 c.rec.explain = Some(Value::Object(e));
+                if !c.details.is_empty() {
+                    c.rec.evidence = Some(Value::Object(c.details));
+                }
             }
             c.rec
         })

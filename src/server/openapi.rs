@@ -172,8 +172,10 @@ fn creator_schema() -> Value {
             "avoid_hits": {"type": "array", "items": {"type": "string"},
                 "description": "search results with `avoid`: avoided topics found"},
             "score": {"type": "number", "description": "search results only"},
-            "explain": {"type": "object",
-                "description": "with `explain`: each signal's contribution to `score` (numbers); with the fit filters also their evidence (buyer_evidence, buyer_terms, ship_to_fit, values_match, avoid_hits, avoid_categories, avoid_unmatched)"}
+            "explain": {"type": "object", "additionalProperties": {"type": "number"},
+                "description": "with `explain`: each signal's contribution to `score`"},
+            "evidence": {"type": "object",
+                "description": "with `explain` and a fit filter: what the fit signals saw (buyer_evidence, buyer_terms, ship_to_fit, ship_to_unknown, values_match, avoid_hits, avoid_categories, avoid_unmatched)"}
         }
     })
 }

@@ -211,7 +211,7 @@
     return box;
   }
 
-  // The evidence behind the fit signals (`explain`): the audience's own words for `buyer`,
+  // The evidence behind the fit signals (`evidence`, beside `explain`): the audience's own words for `buyer`,
   // which market languages it writes in, which values the posts name, what to avoid was found.
   function fitDetails(main, ex) {
     var quotes = Array.isArray(ex.buyer_evidence) ? ex.buyer_evidence : [];
@@ -315,7 +315,7 @@
     } else {
       main.appendChild(el("p", "safe", "No brand-safety flags found"));
     }
-    if (r.explain && typeof r.explain === "object") fitDetails(main, r.explain);
+    if (r.evidence && typeof r.evidence === "object") fitDetails(main, r.evidence);
     if (r.emails && r.emails.length) {
       var contact = el("p", "contact", "Contact: ");
       r.emails.slice(0, 3).forEach(function (m, i) {
