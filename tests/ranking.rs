@@ -153,3 +153,72 @@ async fn lookalikes_share_the_niche_and_exclude_the_creator() {
             .is_none()
     );
 }
+
+/// The loopback "fediverse": from two web seeds, discovery through commenters and mentions
+/// reaches creators on Mastodon, Bluesky, a podcast feed and YouTube, each read through its
+/// own source, with INTERFACE.md fields filled from that source's data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_seeds_reach_all_four_sources_by_discovery() {
+    let world = common::fixtures().join("world");
+    let server = common::serve(&world).await;
+    let mut cfg = demo_config(&common::test_config(), &server.base());
+    cfg.crawl.rate_per_host = 500.0;
+    cfg.crawl.max_depth = 3;
+    let dir = common::tempdir();
+    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
+    let seeds = vec![server.url("/web/anna/"), server.url("/web/priya/")];
+    let s = crawl(
+        &cfg,
+        &index,
+        CrawlOptions {
+            seeds,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut by_platform =
+        std::collections::BTreeMap::<String, Vec<scout::model::CreatorRecord>>::new();
+    index
+        .for_each(|c| {
+            by_platform
+                .entry(c.record.platform.clone())
+                .or_default()
+                .push(c.record);
+            Ok(())
+        })
+        .unwrap();
+    let platforms: Vec<&str> = by_platform.keys().map(String::as_str).collect();
+    for p in ["bluesky", "feed", "mastodon", "web", "youtube"] {
+        assert!(
+            platforms.contains(&p),
+            "no {p} creator found from two seeds: {platforms:?} {s:?}"
+        );
+    }
+    let total: usize = by_platform.values().map(Vec::len).sum();
+    assert!(
+        total >= 8,
+        "discovery went beyond the first hop: {total} creators"
+    );
+    // Each source filled the record from its own data.
+    let masto = &by_platform["mastodon"]
+        .iter()
+        .find(|r| r.handle.contains("lumen_skin"))
+        .unwrap();
+    assert!(masto.followers.is_some() && masto.posts_indexed > 0 && masto.language.is_some());
+    let yt = &by_platform["youtube"][0];
+    assert_eq!(
+        yt.followers, None,
+        "YouTube feeds publish no subscriber count: never guessed"
+    );
+    assert!(
+        yt.posts_indexed > 0
+            && yt
+                .profile_url
+                .starts_with("https://www.youtube.com/channel/")
+    );
+    let feed = &by_platform["feed"][0];
+    assert!(feed.posts_indexed > 0 && feed.followers.is_none());
+    let bsky = &by_platform["bluesky"][0];
+    assert!(bsky.profile_url.starts_with("https://bsky.app/profile/") && bsky.followers.is_some());
+}
