@@ -10,7 +10,10 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime as TDate, Index, Term};
 
+use std::sync::Arc;
+
 use super::filters::Filters;
+use super::phrase_cache::{CachedPhraseQuery, PhraseCache};
 use crate::index::Fields;
 
 /// Query terms per field, analysed by that field's analyser, deduplicated.
@@ -62,24 +65,46 @@ pub fn text_query(
     query: &str,
     synonyms: &[(String, f32)],
 ) -> Option<Box<dyn Query>> {
+    text_query_cached(index, fields, query, synonyms, None)
+}
+
+/// [`text_query`] with the synonym phrases answered from `cache` (same matches, same scores;
+/// see [`super::phrase_cache`]).
+pub fn text_query_cached(
+    index: &Index,
+    fields: &[(Field, f32)],
+    query: &str,
+    synonyms: &[(String, f32)],
+    cache: Option<&Arc<PhraseCache>>,
+) -> Option<Box<dyn Query>> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     let mut seen_phrases = std::collections::HashSet::new();
     for (syn, syn_boost) in synonyms {
         for (field, boost) in fields {
             let toks = analyse_positions(index, *field, syn);
+            let boost = boost * syn_boost;
             let q: Box<dyn Query> = match toks.len() {
                 0 => continue,
-                1 => Box::new(TermQuery::new(
-                    Term::from_field_text(*field, &toks[0].1),
-                    IndexRecordOption::WithFreqs,
+                1 => Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(*field, &toks[0].1),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    boost,
                 )),
                 _ => {
                     let first = toks[0].0;
-                    Box::new(PhraseQuery::new_with_offset(
-                        toks.iter()
-                            .map(|(p, t)| (p - first, Term::from_field_text(*field, t)))
-                            .collect(),
-                    ))
+                    let terms: Vec<(usize, Term)> = toks
+                        .iter()
+                        .map(|(p, t)| (p - first, Term::from_field_text(*field, t)))
+                        .collect();
+                    match cache {
+                        Some(c) => Box::new(CachedPhraseQuery::new(terms, boost, c.clone())),
+                        None => Box::new(BoostQuery::new(
+                            Box::new(PhraseQuery::new_with_offset(terms)),
+                            boost,
+                        )),
+                    }
                 }
             };
             let key = (
@@ -90,10 +115,7 @@ pub fn text_query(
                     .join(" "),
             );
             if seen_phrases.insert(key) {
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(q, boost * syn_boost)),
-                ));
+                clauses.push((Occur::Should, q));
             }
         }
     }
