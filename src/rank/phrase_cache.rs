@@ -338,3 +338,85 @@ impl Scorer for CachedScorer {
         self.parts().1.get(self.pos).copied().unwrap_or(0.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::queries;
+    use crate::index::CreatorIndex;
+    use crate::rank::{expand, retrieve};
+    use tantivy::DocAddress;
+    use tantivy::collector::{Count, TopDocs};
+
+    /// (total, every match with its score's bits), uncached and cached.
+    fn run(
+        index: &CreatorIndex,
+        cache: &Arc<PhraseCache>,
+    ) -> Vec<[(usize, Vec<(u32, DocAddress)>); 2]> {
+        let tax = crate::extract::Taxonomy::builtin();
+        let f = &index.fields;
+        let searcher = index.searcher();
+        let mut out = Vec::new();
+        for r in queries::requests() {
+            let exp = expand::expand(&tax, &r.query);
+            let syn: Vec<(String, f32)> = exp.synonyms.iter().map(|s| (s.clone(), 0.4)).collect();
+            let fields = retrieve::text_fields(f);
+            let plain = retrieve::text_query(index.tantivy(), &fields, &r.query, &syn);
+            let cached =
+                retrieve::text_query_cached(index.tantivy(), &fields, &r.query, &syn, Some(cache));
+            let pair = [plain, cached].map(|q| {
+                let q = retrieve::combine(
+                    q,
+                    retrieve::filter_clauses(f, &r.filters, &[], chrono::Utc::now()),
+                );
+                let (n, top) = searcher
+                    .search(&q, &(Count, TopDocs::with_limit(10_000).order_by_score()))
+                    .unwrap();
+                (n, top.into_iter().map(|(s, a)| (s.to_bits(), a)).collect())
+            });
+            out.push(pair);
+        }
+        out
+    }
+
+    #[test]
+    fn cached_phrases_give_the_same_matches_and_scores() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::bench::index_bench::build(150, 5, dir.path()).unwrap();
+        let index = CreatorIndex::open_existing(dir.path()).unwrap();
+        let cache = Arc::new(PhraseCache::default());
+        // Cold, then warm: identical to the uncached query both times.
+        for _ in 0..2 {
+            let runs = run(&index, &cache);
+            assert!(runs.iter().any(|[a, _]| a.0 > 0));
+            for [plain, cached] in runs {
+                assert_eq!(plain, cached);
+            }
+        }
+        // Phrases did match (the test compares something) and were cached.
+        let matched = cache.lock().generations[0]
+            .1
+            .values()
+            .filter(|e| matches!(&***e, Entry::Docs { docs, .. } if !docs.is_empty()))
+            .count();
+        assert!(matched >= 10, "{matched}");
+        // A commit changes the statistics: the next generation's entries are computed anew.
+        {
+            let world = crate::bench::world::offline_world(5, 200);
+            let ex = crate::extract::Extractor::new(&crate::config::Config::default()).unwrap();
+            let mut w = index.writer().unwrap();
+            for i in 150..200 {
+                let raw = world.raw_profile(i);
+                w.upsert(&ex.extract(&raw, &[], chrono::Utc::now()), &raw)
+                    .unwrap();
+            }
+            w.commit(None, None).unwrap();
+            w.close().unwrap();
+        }
+        index.reload().unwrap();
+        for [plain, cached] in run(&index, &cache) {
+            assert_eq!(plain, cached);
+        }
+        assert_eq!(cache.lock().generations.len(), 2);
+    }
+}

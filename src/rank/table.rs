@@ -100,3 +100,38 @@ impl SignalCache {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::CreatorIndex;
+    use crate::index::doc::RecordOnly;
+
+    /// Every creator's table entry is exactly what its stored record says, so scoring from
+    /// the table is scoring from the record.
+    #[test]
+    fn table_matches_the_stored_records() {
+        let dir = tempfile::tempdir().unwrap();
+        crate::bench::index_bench::build(120, 11, dir.path()).unwrap();
+        let index = CreatorIndex::open_existing(dir.path()).unwrap();
+        let searcher = index.searcher();
+        let cache = SignalCache::default();
+        let tables = cache.for_searcher(&searcher);
+        let mut seen = 0;
+        for (ord, seg) in searcher.segment_readers().iter().enumerate() {
+            assert_eq!(tables[ord].len(), seg.max_doc() as usize);
+            for doc in seg.doc_ids_alive() {
+                let stored: RecordOnly = searcher
+                    .doc(tantivy::DocAddress::new(ord as u32, doc))
+                    .unwrap();
+                let rec = stored.record.unwrap();
+                assert_eq!(tables[ord].get(doc), Some(&RankSignals::of(&rec)));
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 120);
+        // A second call decodes nothing new: the same tables come back.
+        let again = cache.for_searcher(&searcher);
+        assert!(Arc::ptr_eq(&again[0], &tables[0]));
+    }
+}
