@@ -6,11 +6,11 @@ pub mod expand;
 pub mod filters;
 pub mod fit;
 pub mod percentile;
-pub mod phrase_cache;
 pub mod retrieve;
 pub mod score;
 mod search;
 pub mod seek;
+pub mod synonym_cache;
 pub mod table;
 
 use std::sync::{Arc, Mutex};
@@ -46,8 +46,8 @@ pub struct Ranker {
     percentiles: Mutex<Option<(u64, Arc<EngagementPercentiles>)>>,
     /// Every creator's re-ranking inputs, decoded once per segment.
     signals: table::SignalCache,
-    /// The taxonomy's synonym phrases, matched once per segment and generation.
-    phrases: Arc<phrase_cache::PhraseCache>,
+    /// The taxonomy synonym clauses of queries, evaluated once per segment and generation.
+    synonyms: Arc<synonym_cache::SynonymCache>,
 }
 
 impl Ranker {
@@ -67,7 +67,7 @@ impl Ranker {
             safety,
             percentiles: Mutex::new(None),
             signals: table::SignalCache::default(),
-            phrases: Arc::default(),
+            synonyms: Arc::default(),
         })
     }
 

@@ -60,19 +60,24 @@ impl EngagementPercentiles {
 
     /// Share (0–1) of peers with engagement at or below `rate` (mid-rank for ties).
     pub fn percentile(&self, tier: &str, platform: &str, rate: f64) -> f64 {
+        percentile_in(self.peers(tier, platform), rate)
+    }
+
+    /// The sorted engagement rates a creator of `tier` on `platform` is compared with (its
+    /// group's, or everyone's when the group is small); see [`percentile_in`].
+    pub fn peers(&self, tier: &str, platform: &str) -> &[f64] {
         // A handful of groups: a scan without building a key beats hashing an owned one.
-        let peers = self
-            .groups
+        self.groups
             .iter()
             .find(|((t, p), _)| t == tier && p == platform)
             .map(|(_, g)| g)
             .filter(|g| g.len() >= MIN_GROUP)
-            .unwrap_or(&self.all);
-        percentile_in(peers, rate)
+            .unwrap_or(&self.all)
     }
 }
 
-fn percentile_in(sorted: &[f64], x: f64) -> f64 {
+/// Share of `sorted` at or below `x`, ties counted half (0.5 for no peers).
+pub fn percentile_in(sorted: &[f64], x: f64) -> f64 {
     if sorted.is_empty() {
         return 0.5;
     }

@@ -13,7 +13,7 @@ use tantivy::{DateTime as TDate, Index, Term};
 use std::sync::Arc;
 
 use super::filters::Filters;
-use super::phrase_cache::{CachedPhraseQuery, PhraseCache};
+use super::synonym_cache::SynonymCache;
 use crate::index::Fields;
 
 /// Query terms per field, analysed by that field's analyser, deduplicated.
@@ -68,16 +68,40 @@ pub fn text_query(
     text_query_cached(index, fields, query, synonyms, None)
 }
 
-/// [`text_query`] with the synonym phrases answered from `cache` (same matches, same scores;
-/// see [`super::phrase_cache`]).
+/// [`text_query`] with the synonym clauses answered from `cache` as one (same matches, same
+/// scores; see [`super::synonym_cache`]).
 pub fn text_query_cached(
     index: &Index,
     fields: &[(Field, f32)],
     query: &str,
     synonyms: &[(String, f32)],
-    cache: Option<&Arc<PhraseCache>>,
+    cache: Option<&Arc<SynonymCache>>,
 ) -> Option<Box<dyn Query>> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // The synonyms first: as one cached clause at the head, the union's sums are unchanged.
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = match cache {
+        Some(c) if !synonyms.is_empty() => c
+            .clauses(fields, synonyms, || {
+                synonym_clauses(index, fields, synonyms)
+            })
+            .map(|q| vec![(Occur::Should, Box::new(q) as Box<dyn Query>)])
+            .unwrap_or_default(),
+        _ => synonym_clauses(index, fields, synonyms)
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect(),
+    };
+    clauses.extend(terms_query(index, fields, query));
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
+/// Each synonym (a term or a phrase) in each field, boosted, duplicates dropped: the head of
+/// the text query's disjunction.
+fn synonym_clauses(
+    index: &Index,
+    fields: &[(Field, f32)],
+    synonyms: &[(String, f32)],
+) -> Vec<Box<dyn Query>> {
+    let mut syn_clauses: Vec<Box<dyn Query>> = Vec::new();
     let mut seen_phrases = std::collections::HashSet::new();
     for (syn, syn_boost) in synonyms {
         for (field, boost) in fields {
@@ -98,13 +122,10 @@ pub fn text_query_cached(
                         .iter()
                         .map(|(p, t)| (p - first, Term::from_field_text(*field, t)))
                         .collect();
-                    match cache {
-                        Some(c) => Box::new(CachedPhraseQuery::new(terms, boost, c.clone())),
-                        None => Box::new(BoostQuery::new(
-                            Box::new(PhraseQuery::new_with_offset(terms)),
-                            boost,
-                        )),
-                    }
+                    Box::new(BoostQuery::new(
+                        Box::new(PhraseQuery::new_with_offset(terms)),
+                        boost,
+                    ))
                 }
             };
             let key = (
@@ -115,12 +136,11 @@ pub fn text_query_cached(
                     .join(" "),
             );
             if seen_phrases.insert(key) {
-                clauses.push((Occur::Should, q));
+                syn_clauses.push(q);
             }
         }
     }
-    clauses.extend(terms_query(index, fields, query));
-    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    syn_clauses
 }
 
 /// Every analysed term of `text` in every field, as boosted Should clauses.

@@ -25,10 +25,10 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::percentile::EngagementPercentiles;
+use super::percentile::{EngagementPercentiles, percentile_in};
 use crate::config::RankWeights;
 use crate::index::signals::RankSignals;
-use crate::model::CreatorRecord;
+use crate::model::{CreatorRecord, Tier};
 
 /// What scoring needs besides the creator's signals.
 pub struct ScoreInput<'a> {
@@ -141,6 +141,23 @@ pub fn score(rec: &CreatorRecord, input: &ScoreInput<'_>) -> (f64, BTreeMap<Stri
 /// The contributions of the record-level signals (the table in the module doc), from the
 /// creator's signals as the index keeps them.
 pub fn score_signals(rec: &RankSignals, input: &ScoreInput<'_>) -> Parts {
+    score_signals_with(
+        rec,
+        input,
+        |i| rec.niche_share(&input.query_niches[i].0),
+        |tier| input.percentiles.peers(tier.as_str(), &rec.platform),
+    )
+}
+
+/// [`score_signals`] with the creator's share of the `i`-th query niche told by `niche_share`
+/// and its engagement peers (sorted rates, see [`EngagementPercentiles::peers`]) by `peers`:
+/// the ranker looks both up by interned id rather than by name.
+pub fn score_signals_with<'p>(
+    rec: &RankSignals,
+    input: &ScoreInput<'_>,
+    niche_share: impl Fn(usize) -> Option<f64>,
+    peers: impl FnOnce(Tier) -> &'p [f64],
+) -> Parts {
     let w = input.weights;
     let mut parts = Parts::default();
     let mut add = |signal: Signal, weight: f64, value: f64| parts.set(signal, weight * value);
@@ -157,7 +174,8 @@ pub fn score_signals(rec: &RankSignals, input: &ScoreInput<'_>) -> Parts {
         input
             .query_niches
             .iter()
-            .map(|(n, w)| w * rec.niche_share(n).unwrap_or(0.0))
+            .enumerate()
+            .map(|(i, (_, w))| w * niche_share(i).unwrap_or(0.0))
             .fold(0.0, f64::max)
     };
     add(Signal::ThemeConsistency, w.theme_consistency, focus);
@@ -172,7 +190,7 @@ pub fn score_signals(rec: &RankSignals, input: &ScoreInput<'_>) -> Parts {
     add(Signal::Authenticity, w.authenticity, auth.clamp(0.0, 1.0));
 
     let eng = match (rec.engagement_rate, rec.tier) {
-        (Some(e), Some(t)) => input.percentiles.percentile(t.as_str(), &rec.platform, e),
+        (Some(e), Some(t)) => percentile_in(peers(t), e),
         _ => 0.3,
     };
     add(Signal::Engagement, w.engagement, eng);

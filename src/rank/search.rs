@@ -33,7 +33,7 @@ use crate::error::{Error, Result};
 use crate::index::doc::{RecordOnly, raw_from_document};
 use crate::index::signals::RankSignals;
 use crate::index::{CreatorIndex, Fields};
-use crate::model::{CreatorRecord, RawProfile};
+use crate::model::{CreatorRecord, RawProfile, Tier};
 
 /// A candidate being scored: its signals (borrowed from the segment's table), never its
 /// stored document unless its posts must be read.
@@ -218,7 +218,7 @@ pub(super) fn search(
             &retrieve::text_fields(f),
             &req.query,
             &synonyms,
-            Some(&r.phrases),
+            Some(&r.synonyms),
         ) {
             Some(q) => Some(q),
             // Only stop words or punctuation: nothing can match.
@@ -246,11 +246,27 @@ pub(super) fn search(
     let best = top.first().map_or(0.0, |(s, _)| *s).max(f32::EPSILON);
     let percentiles = r.percentiles(index, &searcher);
     let tables = r.signals.for_searcher(&searcher);
+    // The query's niches, and each tier and platform's engagement peers, by each segment's
+    // interned ids.
+    let niche_ids: Vec<Vec<Option<u16>>> = tables
+        .iter()
+        .map(|t| t.niche_ids(expansion.niches.iter().map(|(n, _)| n.as_str())))
+        .collect();
+    let peers: Vec<Vec<[&[f64]; 3]>> = tables
+        .iter()
+        .map(|t| {
+            t.platforms()
+                .iter()
+                .map(|p| Tier::ALL.map(|tier| percentiles.peers(tier.as_str(), p)))
+                .collect()
+        })
+        .collect();
 
     // Signals and the score they make, from the signal tables.
     let mut cands = Vec::with_capacity(top.len());
     for (bm25, addr) in top {
-        let Some(sig) = tables[addr.segment_ord as usize].get(addr.doc_id) else {
+        let seg = addr.segment_ord as usize;
+        let Some(sig) = tables[seg].get(addr.doc_id) else {
             continue;
         };
         let relevance = if req.query.trim().is_empty() {
@@ -266,7 +282,18 @@ pub(super) fn search(
             weights,
             percentiles: &percentiles,
         };
-        let parts = score::score_signals(sig, &input);
+        let parts = score::score_signals_with(
+            sig,
+            &input,
+            |i| tables[seg].niche_share(addr.doc_id, niche_ids[seg][i]),
+            |tier| match tables[seg].platform_id(addr.doc_id) {
+                Some(p) => {
+                    let t = Tier::ALL.iter().position(|x| *x == tier).unwrap_or(0);
+                    peers[seg][p][t]
+                }
+                None => percentiles.peers(tier.as_str(), &sig.platform),
+            },
+        );
         cands.push(Candidate {
             addr,
             sig,

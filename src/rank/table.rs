@@ -15,56 +15,126 @@ use crate::index::signals::RankSignals;
 /// One segment's signals.
 #[derive(Debug, Default)]
 pub struct SegmentSignals {
-    /// Decoded values by dictionary ordinal (the fast field stores each distinct value once).
-    by_ord: Vec<Option<RankSignals>>,
-    /// Doc id → ordinal; `NONE` for a document without a value.
-    doc_ord: Vec<u32>,
+    /// By doc id; `None` for a document without a value.
+    rows: Vec<Option<Row>>,
+    niche_ids: HashMap<String, u16>,
+    platforms: Vec<String>,
 }
 
-const NONE: u32 = u32::MAX;
+/// One creator: its signals, and what scoring compares by interned id rather than by name.
+#[derive(Debug, Clone)]
+struct Row {
+    sig: RankSignals,
+    /// Niche shares by niche id.
+    niches: Box<[(u16, f64)]>,
+    /// Index into `platforms`.
+    platform: u16,
+}
 
 impl SegmentSignals {
     /// Decode the segment's `signals` column. A segment written without it (impossible with
     /// the current schema) decodes to nothing: its documents are never scored.
     pub fn build(seg: &SegmentReader) -> SegmentSignals {
+        let mut out = SegmentSignals::default();
         let Ok(Some(col)) = seg.fast_fields().bytes("signals") else {
-            return SegmentSignals::default();
+            return out;
         };
-        let mut by_ord: Vec<Option<RankSignals>> = Vec::with_capacity(col.num_terms());
+        // The fast field keeps each distinct value once, by ordinal: decode them in order.
+        let mut by_ord: Vec<Option<Row>> = Vec::with_capacity(col.num_terms());
         if let Ok(mut stream) = col.dictionary().stream() {
             while stream.advance() {
                 let ord = stream.term_ord() as usize;
                 if by_ord.len() < ord {
                     by_ord.resize(ord, None);
                 }
-                by_ord.push(RankSignals::decode(stream.key()));
+                let row = RankSignals::decode(stream.key()).map(|sig| out.row(sig));
+                by_ord.push(row);
             }
         }
-        let doc_ord = (0..seg.max_doc())
-            .map(|doc| {
-                col.term_ords(doc)
-                    .next()
-                    .and_then(|o| u32::try_from(o).ok())
-                    .unwrap_or(NONE)
+        // Then lay them out by doc id (one lookup, not two, per candidate).
+        let mut first_doc: Vec<Option<usize>> = vec![None; by_ord.len()];
+        for doc in 0..seg.max_doc() {
+            let ord = col.term_ords(doc).next().map(|o| o as usize);
+            let row = match ord.filter(|o| *o < by_ord.len()) {
+                None => None,
+                Some(o) => match first_doc[o] {
+                    None => {
+                        first_doc[o] = Some(doc as usize);
+                        by_ord[o].take()
+                    }
+                    // The same value twice (two identical creators): share a copy.
+                    Some(d) => out.rows[d].clone(),
+                },
+            };
+            out.rows.push(row);
+        }
+        out
+    }
+
+    fn row(&mut self, sig: RankSignals) -> Row {
+        let niches = sig
+            .niche_shares
+            .iter()
+            .map(|(name, share)| {
+                let next = self.niche_ids.len() as u16;
+                (*self.niche_ids.entry(name.clone()).or_insert(next), *share)
             })
             .collect();
-        SegmentSignals { by_ord, doc_ord }
+        let platform = match self.platforms.iter().position(|p| *p == sig.platform) {
+            Some(i) => i as u16,
+            None => {
+                self.platforms.push(sig.platform.clone());
+                (self.platforms.len() - 1) as u16
+            }
+        };
+        Row {
+            sig,
+            niches,
+            platform,
+        }
+    }
+
+    fn row_of(&self, doc: DocId) -> Option<&Row> {
+        self.rows.get(doc as usize)?.as_ref()
     }
 
     pub fn get(&self, doc: DocId) -> Option<&RankSignals> {
-        let ord = *self.doc_ord.get(doc as usize)?;
-        if ord == NONE {
-            return None;
-        }
-        self.by_ord.get(ord as usize)?.as_ref()
+        self.row_of(doc).map(|r| &r.sig)
+    }
+
+    /// Niche names as this segment's ids (`None`: no creator here has that niche).
+    pub fn niche_ids<'a>(&self, names: impl IntoIterator<Item = &'a str>) -> Vec<Option<u16>> {
+        names
+            .into_iter()
+            .map(|n| self.niche_ids.get(n).copied())
+            .collect()
+    }
+
+    /// The document's share of a niche given by id (what `RankSignals::niche_share` says).
+    pub fn niche_share(&self, doc: DocId, niche: Option<u16>) -> Option<f64> {
+        let niche = niche?;
+        self.row_of(doc)?
+            .niches
+            .iter()
+            .find(|(id, _)| *id == niche)
+            .map(|(_, share)| *share)
+    }
+
+    /// The platforms of this segment's creators; [`Self::platform_id`] indexes it.
+    pub fn platforms(&self) -> &[String] {
+        &self.platforms
+    }
+
+    pub fn platform_id(&self, doc: DocId) -> Option<usize> {
+        self.row_of(doc).map(|r| usize::from(r.platform))
     }
 
     pub fn len(&self) -> usize {
-        self.doc_ord.len()
+        self.rows.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.doc_ord.is_empty()
+        self.rows.is_empty()
     }
 }
 
@@ -125,7 +195,15 @@ mod tests {
                     .doc(tantivy::DocAddress::new(ord as u32, doc))
                     .unwrap();
                 let rec = stored.record.unwrap();
-                assert_eq!(tables[ord].get(doc), Some(&RankSignals::of(&rec)));
+                let sig = RankSignals::of(&rec);
+                assert_eq!(tables[ord].get(doc), Some(&sig));
+                let names = ["skincare", "coffee", "running", "no such niche"];
+                let ids = tables[ord].niche_ids(names);
+                for (name, id) in names.iter().zip(ids) {
+                    assert_eq!(tables[ord].niche_share(doc, id), sig.niche_share(name));
+                }
+                let p = tables[ord].platform_id(doc).unwrap();
+                assert_eq!(tables[ord].platforms()[p], sig.platform);
                 seen += 1;
             }
         }
