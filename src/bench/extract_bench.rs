@@ -11,13 +11,106 @@ use serde_json::{Value, json};
 use super::stats;
 use super::world::offline_world;
 use crate::config::Config;
-use crate::extract::{Extractor, engagement};
-use crate::model::RawProfile;
+use crate::extract::{
+    Extractor, comment_stats, contacts, engagement, growth, language, niches, sponsorship, text,
+    themes,
+};
+use crate::model::{FollowerPoint, RawProfile};
 
 pub type SignalFn = fn(&Extractor, &RawProfile);
 
-/// (name, one call over a profile). `Extractor::extract` last: every signal together.
+/// A post's folded text with the hashtags its source listed (what the text signals read).
+fn folded_posts(r: &RawProfile) -> Vec<String> {
+    r.posts
+        .iter()
+        .map(|p| {
+            let mut f = text::fold(&p.text);
+            for t in &p.hashtags {
+                f.push_str(" #");
+                f.push_str(&text::fold(t.trim_start_matches('#')));
+            }
+            f
+        })
+        .collect()
+}
+
+/// (name, one call over a profile): each signal family through its public functions, the
+/// way `Extractor::extract` calls them (text folding included where the signal needs it).
+/// `Extractor::extract` last: every signal together, sharing the folding and language work.
 pub const SIGNALS: &[(&str, SignalFn)] = &[
+    ("language (posts, creator, audience)", |_, r| {
+        let hint = r.lang_hint.as_deref();
+        let langs: Vec<Option<String>> = r
+            .posts
+            .iter()
+            .map(|p| language::detect(&p.text, p.lang_hint.as_deref().or(hint)))
+            .collect();
+        black_box(language::creator_language(r, &langs));
+        let audience: Vec<String> = r
+            .posts
+            .iter()
+            .flat_map(|p| &p.comments)
+            .filter(|c| !c.by_creator)
+            .filter_map(|c| language::detect(&c.text, None))
+            .collect();
+        black_box(language::shares(audience.iter().map(String::as_str)));
+    }),
+    ("niches and themes", |e, r| {
+        let folded = folded_posts(r);
+        let labels: Vec<Vec<usize>> = folded
+            .iter()
+            .map(|f| niches::post_labels(e.taxonomy().scores_folded(f)))
+            .collect();
+        black_box(niches::summarize(e.taxonomy(), &labels));
+        let docs = r
+            .posts
+            .iter()
+            .map(|p| (p.text.as_str(), p.hashtags.as_slice()));
+        black_box(themes::themes(e.taxonomy(), docs));
+    }),
+    ("comments (quality, bot share, replies)", |_, r| {
+        black_box(comment_stats::comment_stats(r));
+    }),
+    ("sponsorship (disclosed, undisclosed)", |_, r| {
+        for p in &r.posts {
+            black_box(sponsorship::classify_post(p));
+        }
+    }),
+    ("contacts (e-mail, location)", |_, r| {
+        black_box(contacts::emails(r));
+        black_box(contacts::location(r));
+    }),
+    ("growth (30 days, emerging)", |_, r| {
+        let now = chrono::Utc::now();
+        let history: Vec<FollowerPoint> = r
+            .followers
+            .map(|f| {
+                vec![
+                    FollowerPoint {
+                        at: now - chrono::Duration::days(31),
+                        followers: f - f / 10,
+                    },
+                    FollowerPoint {
+                        at: now,
+                        followers: f,
+                    },
+                ]
+            })
+            .unwrap_or_default();
+        let g = growth::growth_30d(&history);
+        black_box(growth::is_emerging(None, g));
+    }),
+    ("brand safety", |e, r| {
+        let bio = text::fold(&r.bio);
+        let folded = folded_posts(r);
+        let docs = std::iter::once((r.bio.as_str(), bio.as_str())).chain(
+            r.posts
+                .iter()
+                .zip(&folded)
+                .map(|(p, f)| (p.text.as_str(), f.as_str())),
+        );
+        black_box(e.safety().assess(docs));
+    }),
     ("engagement", |_, r| {
         black_box(engagement::engagement_rate(r));
     }),

@@ -1,9 +1,11 @@
 //! From a creator (record + raw data) to a tantivy document, and back.
 
-use tantivy::schema::Value;
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{OwnedValue, Value};
 use tantivy::{DateTime as TDate, TantivyDocument};
 
 use super::schema::Fields;
+use super::signals::RankSignals;
 use crate::model::{CreatorRecord, RawProfile};
 
 /// What the index stores per creator: the public record, and the raw data it was computed
@@ -106,6 +108,7 @@ pub fn to_document(
             d.add_text(*audience_field, &audience);
         }
     }
+    d.add_bytes(f.signals, &RankSignals::of(rec).encode());
     d.add_text(
         f.record,
         serde_json::to_string(rec).expect("a record always serialises"),
@@ -140,4 +143,39 @@ pub fn from_document(f: &Fields, d: &TantivyDocument) -> Option<StoredCreator> {
         .and_then(|b| serde_json::from_slice(b).ok());
     let gone = d.get_first(f.gone).and_then(|v| v.as_u64()).unwrap_or(0) == 1;
     Some(StoredCreator { record, raw, gone })
+}
+
+/// A stored document read only as far as its record: the raw profile, stored after it and
+/// most of the bytes, is neither copied out of the store nor parsed. What search results
+/// and lookalikes need (`searcher.doc::<RecordOnly>(addr)`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecordOnly {
+    /// `None` when the document has no record or it does not parse.
+    pub record: Option<CreatorRecord>,
+}
+
+/// The `record` field's id (fields are numbered in the order `schema::build` adds them).
+fn record_field() -> tantivy::schema::Field {
+    static FIELD: std::sync::OnceLock<tantivy::schema::Field> = std::sync::OnceLock::new();
+    *FIELD.get_or_init(|| super::schema::build().1.record)
+}
+
+impl DocumentDeserialize for RecordOnly {
+    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let record = record_field();
+        while let Some((field, value)) = deserializer.next_field::<OwnedValue>()? {
+            if field == record {
+                let record = match value {
+                    OwnedValue::Str(s) => serde_json::from_str::<CreatorRecord>(&s).ok(),
+                    _ => None,
+                };
+                // Stop here: the rest (the raw profile) is never decoded.
+                return Ok(RecordOnly { record });
+            }
+        }
+        Ok(RecordOnly { record: None })
+    }
 }

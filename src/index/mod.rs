@@ -7,6 +7,7 @@
 
 pub mod doc;
 pub mod schema;
+pub mod signals;
 
 use std::path::{Path, PathBuf};
 

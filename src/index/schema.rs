@@ -4,7 +4,8 @@
 //! in the generic fields, and once with a stemming analyser in the field of the creator's
 //! language (`posts_en`, `posts_de`, ...), so a German query meets German stems while a
 //! query in any language still matches exact words everywhere. Every INTERFACE.md filter
-//! has an indexed fast field, so filters run as index queries, not as post-filters.
+//! has an indexed fast field, so filters run as index queries, not as post-filters, and every
+//! re-ranking input is in the `signals` fast field, so scoring reads no stored document.
 
 use tantivy::Index;
 use tantivy::schema::{
@@ -28,7 +29,7 @@ pub const STEMMED_LANGUAGES: [(&str, Language); 6] = [
 pub const TEXT_ANALYZER: &str = "scout_text";
 
 /// Bump when the schema changes; an index with another version is refused with a clear error.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -58,6 +59,9 @@ pub struct Fields {
     pub stemmed: Vec<(&'static str, Field, Field)>,
     pub record: Field,
     pub raw: Field,
+    /// The re-ranking inputs, one compact value per creator (see [`super::signals`]): a bytes
+    /// fast field, so scoring never reads stored documents.
+    pub signals: Field,
 }
 
 fn text(tokenizer: &str) -> TextOptions {
@@ -107,6 +111,7 @@ pub fn build() -> (Schema, Fields) {
             .collect(),
         record: b.add_text_field("record", STORED),
         raw: b.add_bytes_field("raw", STORED),
+        signals: b.add_bytes_field("signals", FAST),
     };
     (b.build(), fields)
 }

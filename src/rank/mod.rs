@@ -10,11 +10,12 @@ pub mod retrieve;
 pub mod score;
 mod search;
 pub mod seek;
+pub mod synonym_cache;
+pub mod table;
 
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tantivy::TantivyDocument;
 use tantivy::Term;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
@@ -25,7 +26,7 @@ pub use percentile::EngagementPercentiles;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::index::{CreatorIndex, doc::record_from_document};
+use crate::index::{CreatorIndex, doc::RecordOnly};
 use crate::model::CreatorRecord;
 
 /// `search --json` and `GET /v1/search`: `{"query", "total", "results"}`.
@@ -43,6 +44,10 @@ pub struct Ranker {
     safety: crate::extract::SafetyLexicon,
     /// Percentiles for the searcher generation they were computed on.
     percentiles: Mutex<Option<(u64, Arc<EngagementPercentiles>)>>,
+    /// Every creator's re-ranking inputs, decoded once per segment.
+    signals: table::SignalCache,
+    /// The taxonomy synonym clauses of queries, evaluated once per segment and generation.
+    synonyms: Arc<synonym_cache::SynonymCache>,
 }
 
 impl Ranker {
@@ -61,6 +66,8 @@ impl Ranker {
             taxonomy,
             safety,
             percentiles: Mutex::new(None),
+            signals: table::SignalCache::default(),
+            synonyms: Arc::default(),
         })
     }
 
@@ -142,10 +149,10 @@ impl Ranker {
             .map_err(|e| Error::Other(format!("similar failed: {e}")))?;
         let mut out = Vec::new();
         for (s, addr) in top {
-            let d: TantivyDocument = searcher
+            let d: RecordOnly = searcher
                 .doc(addr)
                 .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?;
-            if let Some((mut rec, _)) = record_from_document(f, &d) {
+            if let Some(mut rec) = d.record {
                 rec.score = Some(score::round4(f64::from(s)));
                 out.push(rec);
             }

@@ -2,8 +2,6 @@
 //! itself (fast fields), not from hard-coded bands: 2 % is excellent for a macro account and
 //! ordinary for a nano one, and what is normal differs by platform.
 
-use std::collections::HashMap;
-
 use tantivy::Searcher;
 
 use crate::index::Fields;
@@ -12,7 +10,8 @@ type Group = (String, String);
 
 #[derive(Debug, Default)]
 pub struct EngagementPercentiles {
-    groups: HashMap<Group, Vec<f64>>,
+    /// Sorted engagement rates per (tier, platform); a few groups, so a list.
+    groups: Vec<(Group, Vec<f64>)>,
     all: Vec<f64>,
 }
 
@@ -45,11 +44,14 @@ impl EngagementPercentiles {
                 }
                 let Some(e) = eng.first(doc) else { continue };
                 let key = (read(&tier, doc), read(&platform, doc));
-                out.groups.entry(key).or_default().push(e);
+                match out.groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, g)) => g.push(e),
+                    None => out.groups.push((key, vec![e])),
+                }
                 out.all.push(e);
             }
         }
-        for v in out.groups.values_mut() {
+        for (_, v) in out.groups.iter_mut() {
             v.sort_by(f64::total_cmp);
         }
         out.all.sort_by(f64::total_cmp);
@@ -58,16 +60,24 @@ impl EngagementPercentiles {
 
     /// Share (0–1) of peers with engagement at or below `rate` (mid-rank for ties).
     pub fn percentile(&self, tier: &str, platform: &str, rate: f64) -> f64 {
-        let peers = self
-            .groups
-            .get(&(tier.to_string(), platform.to_string()))
+        percentile_in(self.peers(tier, platform), rate)
+    }
+
+    /// The sorted engagement rates a creator of `tier` on `platform` is compared with (its
+    /// group's, or everyone's when the group is small); see [`percentile_in`].
+    pub fn peers(&self, tier: &str, platform: &str) -> &[f64] {
+        // A handful of groups: a scan without building a key beats hashing an owned one.
+        self.groups
+            .iter()
+            .find(|((t, p), _)| t == tier && p == platform)
+            .map(|(_, g)| g)
             .filter(|g| g.len() >= MIN_GROUP)
-            .unwrap_or(&self.all);
-        percentile_in(peers, rate)
+            .unwrap_or(&self.all)
     }
 }
 
-fn percentile_in(sorted: &[f64], x: f64) -> f64 {
+/// Share of `sorted` at or below `x`, ties counted half (0.5 for no peers).
+pub fn percentile_in(sorted: &[f64], x: f64) -> f64 {
     if sorted.is_empty() {
         return 0.5;
     }

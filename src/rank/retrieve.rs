@@ -10,7 +10,10 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime as TDate, Index, Term};
 
+use std::sync::Arc;
+
 use super::filters::Filters;
+use super::synonym_cache::SynonymCache;
 use crate::index::Fields;
 
 /// Query terms per field, analysed by that field's analyser, deduplicated.
@@ -62,23 +65,66 @@ pub fn text_query(
     query: &str,
     synonyms: &[(String, f32)],
 ) -> Option<Box<dyn Query>> {
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    text_query_cached(index, fields, query, synonyms, None)
+}
+
+/// [`text_query`] with the synonym clauses answered from `cache` as one (same matches, same
+/// scores; see [`super::synonym_cache`]).
+pub fn text_query_cached(
+    index: &Index,
+    fields: &[(Field, f32)],
+    query: &str,
+    synonyms: &[(String, f32)],
+    cache: Option<&Arc<SynonymCache>>,
+) -> Option<Box<dyn Query>> {
+    // The synonyms first: as one cached clause at the head, the union's sums are unchanged.
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = match cache {
+        Some(c) if !synonyms.is_empty() => c
+            .clauses(fields, synonyms, || {
+                synonym_clauses(index, fields, synonyms)
+            })
+            .map(|q| vec![(Occur::Should, Box::new(q) as Box<dyn Query>)])
+            .unwrap_or_default(),
+        _ => synonym_clauses(index, fields, synonyms)
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect(),
+    };
+    clauses.extend(terms_query(index, fields, query));
+    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+}
+
+/// Each synonym (a term or a phrase) in each field, boosted, duplicates dropped: the head of
+/// the text query's disjunction.
+fn synonym_clauses(
+    index: &Index,
+    fields: &[(Field, f32)],
+    synonyms: &[(String, f32)],
+) -> Vec<Box<dyn Query>> {
+    let mut syn_clauses: Vec<Box<dyn Query>> = Vec::new();
     let mut seen_phrases = std::collections::HashSet::new();
     for (syn, syn_boost) in synonyms {
         for (field, boost) in fields {
             let toks = analyse_positions(index, *field, syn);
+            let boost = boost * syn_boost;
             let q: Box<dyn Query> = match toks.len() {
                 0 => continue,
-                1 => Box::new(TermQuery::new(
-                    Term::from_field_text(*field, &toks[0].1),
-                    IndexRecordOption::WithFreqs,
+                1 => Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(*field, &toks[0].1),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    boost,
                 )),
                 _ => {
                     let first = toks[0].0;
-                    Box::new(PhraseQuery::new_with_offset(
-                        toks.iter()
-                            .map(|(p, t)| (p - first, Term::from_field_text(*field, t)))
-                            .collect(),
+                    let terms: Vec<(usize, Term)> = toks
+                        .iter()
+                        .map(|(p, t)| (p - first, Term::from_field_text(*field, t)))
+                        .collect();
+                    Box::new(BoostQuery::new(
+                        Box::new(PhraseQuery::new_with_offset(terms)),
+                        boost,
                     ))
                 }
             };
@@ -90,15 +136,11 @@ pub fn text_query(
                     .join(" "),
             );
             if seen_phrases.insert(key) {
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(q, boost * syn_boost)),
-                ));
+                syn_clauses.push(q);
             }
         }
     }
-    clauses.extend(terms_query(index, fields, query));
-    (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    syn_clauses
 }
 
 /// Every analysed term of `text` in every field, as boosted Should clauses.

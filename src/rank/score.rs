@@ -25,11 +25,12 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
-use super::percentile::EngagementPercentiles;
+use super::percentile::{EngagementPercentiles, percentile_in};
 use crate::config::RankWeights;
-use crate::model::CreatorRecord;
+use crate::index::signals::RankSignals;
+use crate::model::{CreatorRecord, Tier};
 
-/// What scoring needs besides the record.
+/// What scoring needs besides the creator's signals.
 pub struct ScoreInput<'a> {
     pub relevance: f64,
     /// Niche ids the query is about with their weights (see `expand`), possibly empty.
@@ -40,15 +41,132 @@ pub struct ScoreInput<'a> {
     pub percentiles: &'a EngagementPercentiles,
 }
 
-/// Score and per-signal contributions (signal → weight × value).
-pub fn score(rec: &CreatorRecord, input: &ScoreInput<'_>) -> (f64, BTreeMap<String, f64>) {
-    let w = input.weights;
-    let mut parts: BTreeMap<String, f64> = BTreeMap::new();
-    let mut add = |name: &str, weight: f64, value: f64| {
-        parts.insert(name.to_string(), round4(weight * value));
-    };
+/// Every signal a score can be made of. The order is the names' order, which is the order
+/// contributions are summed in (as they were when they lived in a name-sorted map), so a
+/// score does not depend on how it was computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    AudienceLanguage,
+    Authenticity,
+    AvoidPenalty,
+    Buyer,
+    CommentQuality,
+    CreatorReplies,
+    Engagement,
+    InactivityPenalty,
+    Recency,
+    Relevance,
+    ShipTo,
+    SponsoredPenalty,
+    ThemeConsistency,
+    UndisclosedPenalty,
+    Values,
+}
 
-    add("relevance", w.relevance, input.relevance.clamp(0.0, 1.0));
+impl Signal {
+    pub const ALL: [Signal; 15] = [
+        Signal::AudienceLanguage,
+        Signal::Authenticity,
+        Signal::AvoidPenalty,
+        Signal::Buyer,
+        Signal::CommentQuality,
+        Signal::CreatorReplies,
+        Signal::Engagement,
+        Signal::InactivityPenalty,
+        Signal::Recency,
+        Signal::Relevance,
+        Signal::ShipTo,
+        Signal::SponsoredPenalty,
+        Signal::ThemeConsistency,
+        Signal::UndisclosedPenalty,
+        Signal::Values,
+    ];
+
+    /// The name `explain` shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Signal::AudienceLanguage => "audience_language",
+            Signal::Authenticity => "authenticity",
+            Signal::AvoidPenalty => "avoid_penalty",
+            Signal::Buyer => "buyer",
+            Signal::CommentQuality => "comment_quality",
+            Signal::CreatorReplies => "creator_replies",
+            Signal::Engagement => "engagement",
+            Signal::InactivityPenalty => "inactivity_penalty",
+            Signal::Recency => "recency",
+            Signal::Relevance => "relevance",
+            Signal::ShipTo => "ship_to",
+            Signal::SponsoredPenalty => "sponsored_penalty",
+            Signal::ThemeConsistency => "theme_consistency",
+            Signal::UndisclosedPenalty => "undisclosed_penalty",
+            Signal::Values => "values",
+        }
+    }
+}
+
+/// Per-signal contributions (weight × value, rounded), absent until set. No allocation: the
+/// ranker keeps one per candidate and builds the `explain` map for the page only.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Parts([Option<f64>; 15]);
+
+impl Parts {
+    pub fn set(&mut self, signal: Signal, contribution: f64) {
+        self.0[signal as usize] = Some(round4(contribution));
+    }
+
+    pub fn get(&self, signal: Signal) -> Option<f64> {
+        self.0[signal as usize]
+    }
+
+    /// The score: the contributions summed in name order, rounded.
+    pub fn total(&self) -> f64 {
+        round4(self.0.iter().flatten().sum())
+    }
+
+    /// Signal name → contribution, for `explain`.
+    pub fn to_map(&self) -> BTreeMap<String, f64> {
+        Signal::ALL
+            .iter()
+            .filter_map(|s| self.get(*s).map(|v| (s.name().to_string(), v)))
+            .collect()
+    }
+}
+
+/// Score and per-signal contributions (signal → weight × value) of a record.
+pub fn score(rec: &CreatorRecord, input: &ScoreInput<'_>) -> (f64, BTreeMap<String, f64>) {
+    let parts = score_signals(&RankSignals::of(rec), input);
+    (parts.total(), parts.to_map())
+}
+
+/// The contributions of the record-level signals (the table in the module doc), from the
+/// creator's signals as the index keeps them.
+pub fn score_signals(rec: &RankSignals, input: &ScoreInput<'_>) -> Parts {
+    score_signals_with(
+        rec,
+        input,
+        |i| rec.niche_share(&input.query_niches[i].0),
+        |tier| input.percentiles.peers(tier.as_str(), &rec.platform),
+    )
+}
+
+/// [`score_signals`] with the creator's share of the `i`-th query niche told by `niche_share`
+/// and its engagement peers (sorted rates, see [`EngagementPercentiles::peers`]) by `peers`:
+/// the ranker looks both up by interned id rather than by name.
+pub fn score_signals_with<'p>(
+    rec: &RankSignals,
+    input: &ScoreInput<'_>,
+    niche_share: impl Fn(usize) -> Option<f64>,
+    peers: impl FnOnce(Tier) -> &'p [f64],
+) -> Parts {
+    let w = input.weights;
+    let mut parts = Parts::default();
+    let mut add = |signal: Signal, weight: f64, value: f64| parts.set(signal, weight * value);
+
+    add(
+        Signal::Relevance,
+        w.relevance,
+        input.relevance.clamp(0.0, 1.0),
+    );
 
     let focus = if input.query_niches.is_empty() {
         rec.theme_consistency.unwrap_or(0.0) * input.relevance.clamp(0.0, 1.0)
@@ -56,10 +174,11 @@ pub fn score(rec: &CreatorRecord, input: &ScoreInput<'_>) -> (f64, BTreeMap<Stri
         input
             .query_niches
             .iter()
-            .map(|(n, w)| w * rec.niche_shares.get(n).copied().unwrap_or(0.0))
+            .enumerate()
+            .map(|(i, (_, w))| w * niche_share(i).unwrap_or(0.0))
             .fold(0.0, f64::max)
     };
-    add("theme_consistency", w.theme_consistency, focus);
+    add(Signal::ThemeConsistency, w.theme_consistency, focus);
 
     let mut auth = 1.0 - rec.bot_comment_share.unwrap_or(0.3);
     if rec.inflated {
@@ -68,21 +187,21 @@ pub fn score(rec: &CreatorRecord, input: &ScoreInput<'_>) -> (f64, BTreeMap<Stri
     if rec.is_bot {
         auth *= 0.5;
     }
-    add("authenticity", w.authenticity, auth.clamp(0.0, 1.0));
+    add(Signal::Authenticity, w.authenticity, auth.clamp(0.0, 1.0));
 
     let eng = match (rec.engagement_rate, rec.tier) {
-        (Some(e), Some(t)) => input.percentiles.percentile(t.as_str(), &rec.platform, e),
+        (Some(e), Some(t)) => percentile_in(peers(t), e),
         _ => 0.3,
     };
-    add("engagement", w.engagement, eng);
+    add(Signal::Engagement, w.engagement, eng);
 
     add(
-        "comment_quality",
+        Signal::CommentQuality,
         w.comment_quality,
         rec.comment_quality.unwrap_or(0.2),
     );
     add(
-        "creator_replies",
+        Signal::CreatorReplies,
         w.creator_replies,
         rec.creator_reply_share.unwrap_or(0.0),
     );
@@ -91,39 +210,37 @@ pub fn score(rec: &CreatorRecord, input: &ScoreInput<'_>) -> (f64, BTreeMap<Stri
         .last_post_at
         .map(|t| (input.now - t).num_seconds().max(0) as f64 / 86_400.0);
     add(
-        "recency",
+        Signal::Recency,
         w.recency,
         days_idle.map_or(0.0, |d| (-d / 45.0).exp()),
     );
     // A creator who stopped posting cannot run a campaign, however good the archive.
     add(
-        "inactivity_penalty",
+        Signal::InactivityPenalty,
         w.inactivity_penalty,
         -days_idle.map_or(0.0, |d| ((d - 90.0) / 275.0).clamp(0.0, 1.0)),
     );
 
     if let Some(lang) = input.audience_lang {
         add(
-            "audience_language",
+            Signal::AudienceLanguage,
             w.audience_language,
-            rec.audience_languages.get(lang).copied().unwrap_or(0.0),
+            rec.audience_share(lang).unwrap_or(0.0),
         );
     }
 
     let sponsored = rec.sponsored_share.unwrap_or(0.0);
     add(
-        "sponsored_penalty",
+        Signal::SponsoredPenalty,
         w.sponsored_penalty,
         -((sponsored - 0.25).max(0.0) / 0.75),
     );
     add(
-        "undisclosed_penalty",
+        Signal::UndisclosedPenalty,
         w.undisclosed_penalty,
         -(rec.undisclosed_sponsored_posts as f64 / 3.0).min(1.0),
     );
-
-    let total = round4(parts.values().sum());
-    (total, parts)
+    parts
 }
 
 pub fn round4(x: f64) -> f64 {
@@ -203,5 +320,30 @@ mod tests {
         let (_, a) = score(&honest, &input(&w, &p, &[]));
         let (_, b) = score(&bought, &input(&w, &p, &[]));
         assert!(a["authenticity"] > 4.0 * b["authenticity"]);
+    }
+
+    #[test]
+    fn signals_are_summed_in_name_order() {
+        let names: Vec<&str> = Signal::ALL.iter().map(|s| s.name()).collect();
+        let mut sorted = names.clone();
+        sorted.sort_unstable();
+        assert_eq!(names, sorted);
+        for (i, s) in Signal::ALL.iter().enumerate() {
+            assert_eq!(*s as usize, i);
+        }
+        // The same sum as a name-sorted map's, bit for bit.
+        let mut p = Parts::default();
+        let mut m = BTreeMap::new();
+        for (s, v) in [
+            (Signal::Values, 0.1234),
+            (Signal::Relevance, 2.0),
+            (Signal::AvoidPenalty, -3.0),
+            (Signal::Engagement, 0.3333),
+        ] {
+            p.set(s, v);
+            m.insert(s.name().to_string(), round4(v));
+        }
+        assert_eq!(p.to_map(), m);
+        assert_eq!(p.total(), round4(m.values().sum()));
     }
 }

@@ -1,16 +1,20 @@
 //! One search, stage by stage:
 //! 1. retrieval: BM25 over the creator's own text with the hard filters as index queries
 //!    ([`super::retrieve`]), the top `rank.candidates`;
-//! 2. records: each candidate's stored record (the raw profile is not parsed here);
-//! 3. signals: [`super::score`] plus the cheap fit signals — `buyer` (BM25 of the audience
-//!    fields for the candidates only), `ship_to` and flagged `avoid` categories (the record);
-//! 4. posts: `values` and free-text `avoid` read the raw profiles of the candidates an index
-//!    query says could match, best first, and stop as soon as no remaining candidate can reach
-//!    the requested page (their bonus is bounded by `rank.values`);
-//! 5. the page: sort, cut, and with `explain` the buyer evidence (raw profiles of the page).
+//! 2. signals: each candidate's re-ranking inputs from the segment's signal table
+//!    ([`super::table`], decoded once per segment from a fast field — no stored document is
+//!    read), scored by [`super::score`], plus the cheap fit signals — `buyer` (BM25 of the
+//!    audience fields for the candidates only), `ship_to` and flagged `avoid` categories;
+//! 3. posts (the slow path, only with `values` or a free-text `avoid`): the creator's own
+//!    words are read from the stored raw profiles of the candidates an index query says
+//!    could match, best first, stopping as soon as no remaining candidate can reach the
+//!    requested page (their bonus is bounded by `rank.values`);
+//! 4. the page: sort (equal scores by id), cut `offset..offset + limit`, and only then load
+//!    and parse the stored records of those results (their raw profiles too for `explain`'s
+//!    buyer evidence).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BinaryHeap;
 
 use serde_json::{Map, Value, json};
 use tantivy::collector::{Count, TopDocs};
@@ -19,34 +23,52 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value as _;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use super::fit::{AvoidSpec, BuyerQuery, Markets, ValuesSpec, avoid, ship_to};
-use super::score::{self, round4};
+use super::fit::avoid::PhraseHits;
+use super::fit::{
+    AvoidSpec, BuyerQuery, Markets, ShipToFit, ValuesMatch, ValuesSpec, avoid, ship_to,
+};
+use super::score::{self, Parts, Signal};
 use super::{Ranker, SearchRequest, SearchResponse, expand, retrieve, seek};
 use crate::error::{Error, Result};
-use crate::index::doc::{raw_from_document, record_from_document};
+use crate::index::doc::{RecordOnly, raw_from_document};
+use crate::index::signals::RankSignals;
 use crate::index::{CreatorIndex, Fields};
-use crate::model::{CreatorRecord, RawProfile};
+use crate::model::{CreatorRecord, RawProfile, Tier};
 
-/// A candidate being scored.
-struct Candidate {
+/// A candidate being scored: its signals (borrowed from the segment's table), never its
+/// stored document unless its posts must be read.
+struct Candidate<'a> {
     addr: DocAddress,
-    rec: CreatorRecord,
-    /// Signal → contribution.
-    parts: BTreeMap<String, f64>,
-    /// Non-numeric explanations (evidence, matched values...).
-    details: Map<String, Value>,
+    sig: &'a RankSignals,
+    parts: Parts,
     score: f64,
+    fit: FitOutcome<'a>,
     raw: Option<RawProfile>,
-    /// The stored document, kept when the posts may be read (saves loading it twice).
-    doc: Option<TantivyDocument>,
-    /// Avoided categories the creator is flagged for.
-    flagged: usize,
 }
 
-impl Candidate {
-    fn set(&mut self, signal: &str, contribution: f64) {
-        self.parts.insert(signal.to_string(), round4(contribution));
-        self.score = round4(self.parts.values().sum());
+/// What the fit filters found for one candidate; turned into record fields and `explain`
+/// details for the page only.
+#[derive(Default)]
+struct FitOutcome<'a> {
+    buyer_match: Option<f64>,
+    /// `Some` when `ship_to` was given: the fit, `None` inside when it cannot be told.
+    ship_to: Option<Option<ShipToFit>>,
+    /// `avoid` given: the avoided categories the creator is flagged for.
+    flagged: Option<Vec<&'a str>>,
+    /// Unmatched `avoid` phrases found in the bio and posts.
+    phrases: Option<PhraseHits>,
+    /// `values` given and settled (read, or ruled out by the index).
+    values: Option<ValuesMatch>,
+}
+
+fn read_err(e: tantivy::TantivyError) -> Error {
+    Error::Other(format!("reading a stored creator failed: {e}"))
+}
+
+impl Candidate<'_> {
+    fn set(&mut self, signal: Signal, contribution: f64) {
+        self.parts.set(signal, contribution);
+        self.score = self.parts.total();
     }
 
     /// The bio and the posts' text and hashtags only: what `values` and `avoid` read. Parsing
@@ -55,12 +77,7 @@ impl Candidate {
         if let Some(raw) = &self.raw {
             return Ok(raw.clone());
         }
-        let d: TantivyDocument = match self.doc.take() {
-            Some(d) => d,
-            None => searcher
-                .doc(self.addr)
-                .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?,
-        };
+        let d: TantivyDocument = searcher.doc(self.addr).map_err(read_err)?;
         let slim: Option<OwnWords> = d
             .get_first(f.raw)
             .and_then(|v| v.as_bytes())
@@ -83,12 +100,7 @@ impl Candidate {
 
     fn raw(&mut self, searcher: &Searcher, f: &Fields) -> Result<&RawProfile> {
         if self.raw.is_none() {
-            let d: TantivyDocument = match self.doc.take() {
-                Some(d) => d,
-                None => searcher
-                    .doc(self.addr)
-                    .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?,
-            };
+            let d: TantivyDocument = searcher.doc(self.addr).map_err(read_err)?;
             self.raw = Some(raw_from_document(f, &d).unwrap_or_default());
         }
         Ok(self.raw.as_ref().expect("just loaded"))
@@ -201,11 +213,12 @@ pub(super) fn search(
             Box::new(BooleanQuery::new(c)) as Box<dyn Query>
         })
     } else {
-        match retrieve::text_query(
+        match retrieve::text_query_cached(
             index.tantivy(),
             &retrieve::text_fields(f),
             &req.query,
             &synonyms,
+            Some(&r.synonyms),
         ) {
             Some(q) => Some(q),
             // Only stop words or punctuation: nothing can match.
@@ -232,14 +245,28 @@ pub(super) fn search(
         .map_err(|e| Error::Other(format!("search failed: {e}")))?;
     let best = top.first().map_or(0.0, |(s, _)| *s).max(f32::EPSILON);
     let percentiles = r.percentiles(index, &searcher);
+    let tables = r.signals.for_searcher(&searcher);
+    // The query's niches, and each tier and platform's engagement peers, by each segment's
+    // interned ids.
+    let niche_ids: Vec<Vec<Option<u16>>> = tables
+        .iter()
+        .map(|t| t.niche_ids(expansion.niches.iter().map(|(n, _)| n.as_str())))
+        .collect();
+    let peers: Vec<Vec<[&[f64]; 3]>> = tables
+        .iter()
+        .map(|t| {
+            t.platforms()
+                .iter()
+                .map(|p| Tier::ALL.map(|tier| percentiles.peers(tier.as_str(), p)))
+                .collect()
+        })
+        .collect();
 
-    // Records and the signals they carry.
+    // Signals and the score they make, from the signal tables.
     let mut cands = Vec::with_capacity(top.len());
     for (bm25, addr) in top {
-        let d: TantivyDocument = searcher
-            .doc(addr)
-            .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?;
-        let Some((rec, _gone)) = record_from_document(f, &d) else {
+        let seg = addr.segment_ord as usize;
+        let Some(sig) = tables[seg].get(addr.doc_id) else {
             continue;
         };
         let relevance = if req.query.trim().is_empty() {
@@ -255,53 +282,51 @@ pub(super) fn search(
             weights,
             percentiles: &percentiles,
         };
-        let (s, parts) = score::score(&rec, &input);
+        let parts = score::score_signals_with(
+            sig,
+            &input,
+            |i| tables[seg].niche_share(addr.doc_id, niche_ids[seg][i]),
+            |tier| match tables[seg].platform_id(addr.doc_id) {
+                Some(p) => {
+                    let t = Tier::ALL.iter().position(|x| *x == tier).unwrap_or(0);
+                    peers[seg][p][t]
+                }
+                None => percentiles.peers(tier.as_str(), &sig.platform),
+            },
+        );
         cands.push(Candidate {
             addr,
-            rec,
+            sig,
+            score: parts.total(),
             parts,
-            details: Map::new(),
-            score: s,
+            fit: FitOutcome::default(),
             raw: None,
-            doc: plan.reads_posts().then_some(d),
-            flagged: 0,
         });
     }
 
     cheap_fit(&plan, &searcher, weights, &mut cands)?;
     posts_fit(&plan, index, &searcher, req, weights, &mut cands)?;
 
-    // Deterministic: equal scores are ordered by id.
-    cands.sort_by(|a, b| {
+    // Deterministic: equal scores are ordered by id. Only the first offset + limit need order.
+    let order = |a: &Candidate, b: &Candidate| {
         b.score
             .total_cmp(&a.score)
-            .then_with(|| a.rec.id.cmp(&b.rec.id))
-    });
-    let mut page: Vec<Candidate> = cands
-        .into_iter()
-        .skip(filters.offset)
-        .take(filters.limit)
-        .collect();
-    if filters.explain {
-        explain_page(&plan, index, &searcher, &mut page)?;
+            .then_with(|| a.sig.id.cmp(&b.sig.id))
+    };
+    let end = (filters.offset + filters.limit).min(cands.len());
+    if end > 0 && end < cands.len() {
+        cands.select_nth_unstable_by(end - 1, order);
+        cands.truncate(end);
     }
-    let results = page
-        .into_iter()
-        .map(|mut c| {
-            c.rec.score = Some(c.score);
-            if filters.explain {
-                // `explain` stays what INTERFACE.md says it is — each signal's contribution,
-                // numbers only — so tools can sum it; what the fit signals saw goes beside it.
-                let e: Map<String, Value> =
-                    c.parts.into_iter().map(|(k, v)| (k, json!(v))).collect();
-                c.rec.explain = Some(Value::Object(e));
-                if !c.details.is_empty() {
-                    c.rec.evidence = Some(Value::Object(c.details));
-                }
-            }
-            c.rec
-        })
-        .collect();
+    cands.sort_unstable_by(order);
+    let mut page: Vec<Candidate> = cands.into_iter().skip(filters.offset).collect();
+    let mut results = Vec::with_capacity(page.len());
+    for c in page.iter_mut() {
+        let Some(rec) = searcher.doc::<RecordOnly>(c.addr).map_err(read_err)?.record else {
+            continue;
+        };
+        results.push(result(&plan, index, &searcher, filters.explain, c, rec)?);
+    }
     Ok(SearchResponse {
         query: req.query.clone(),
         total,
@@ -309,12 +334,12 @@ pub(super) fn search(
     })
 }
 
-/// `buyer`, `ship_to` and flagged `avoid` categories: from the index and the records.
-fn cheap_fit(
+/// `buyer`, `ship_to` and flagged `avoid` categories: from the index and the signals.
+fn cheap_fit<'a>(
     plan: &FitPlan,
     searcher: &Searcher,
     w: &crate::config::RankWeights,
-    cands: &mut [Candidate],
+    cands: &mut [Candidate<'a>],
 ) -> Result<()> {
     if plan.buyer_given {
         let matches = match &plan.buyer {
@@ -326,45 +351,40 @@ fn cheap_fit(
             None => vec![0.0; cands.len()],
         };
         for (c, m) in cands.iter_mut().zip(matches) {
-            c.rec.buyer_match = Some(m);
-            c.set("buyer", w.buyer * m);
+            c.fit.buyer_match = Some(m);
+            c.set(Signal::Buyer, w.buyer * m);
         }
     }
     if let Some(m) = &plan.markets {
         for c in cands.iter_mut() {
-            match ship_to::fit(&c.rec, m) {
-                Some(fit) => {
-                    c.rec.ship_to_fit = Some(fit.fit);
-                    c.set("ship_to", w.ship_to * ship_to::value(fit.fit));
-                    c.details.insert("ship_to_fit".into(), json!(fit));
-                }
-                None => {
-                    c.set("ship_to", 0.0);
-                    c.details.insert("ship_to_fit".into(), Value::Null);
-                }
-            }
+            let audience: Vec<(&str, f64)> = c
+                .sig
+                .audience_languages
+                .iter()
+                .map(|(l, s)| (l.as_str(), *s))
+                .collect();
+            let fit = ship_to::fit_parts(
+                &audience,
+                c.sig.language.as_deref(),
+                c.sig.location.as_deref(),
+                m,
+            );
+            let value = fit
+                .as_ref()
+                .map_or(0.0, |f| w.ship_to * ship_to::value(f.fit));
+            c.set(Signal::ShipTo, value);
+            c.fit.ship_to = Some(fit);
         }
     }
     if let Some(a) = &plan.avoid {
         for c in cands.iter_mut() {
-            let flagged: Vec<String> = a.flagged(&c.rec).into_iter().map(String::from).collect();
-            c.flagged = flagged.len();
-            let mut hits = Map::new();
-            for cat in &flagged {
-                let ev = c
-                    .rec
-                    .brand_safety_evidence
-                    .get(cat)
-                    .cloned()
-                    .unwrap_or_default();
-                hits.insert(cat.clone(), json!(ev));
-            }
-            c.rec.avoid_hits = flagged;
-            c.details.insert("avoid_hits".into(), Value::Object(hits));
+            let sig: &'a RankSignals = c.sig;
+            let flagged = a.flagged_in(&sig.brand_safety_flags);
             c.set(
-                "avoid_penalty",
-                w.avoid_penalty * avoid::value(c.flagged, &Default::default()),
+                Signal::AvoidPenalty,
+                w.avoid_penalty * avoid::value(flagged.len(), &Default::default()),
             );
+            c.fit.flagged = Some(flagged);
         }
     }
     Ok(())
@@ -380,6 +400,9 @@ fn posts_fit(
     w: &crate::config::RankWeights,
     cands: &mut [Candidate],
 ) -> Result<()> {
+    if !plan.reads_posts() {
+        return Ok(());
+    }
     let f = &index.fields;
     let addrs: Vec<DocAddress> = cands.iter().map(|c| c.addr).collect();
     let prefilter = |q: Option<Box<dyn Query>>| -> Result<Vec<bool>> {
@@ -402,12 +425,13 @@ fn posts_fit(
         for (c, pre) in cands.iter_mut().zip(&values_pre) {
             if !pre {
                 // No value phrase anywhere in the posts: nothing to read.
-                c.rec.values_share = Some(0.0);
-                c.details.insert(
-                    "values_match".into(),
-                    json!({"posts": 0, "of": c.rec.posts_indexed, "share": 0.0, "matched": []}),
-                );
-                c.set("values", 0.0);
+                c.fit.values = Some(ValuesMatch {
+                    posts: 0,
+                    of: c.sig.posts_indexed as usize,
+                    share: 0.0,
+                    matched: Vec::new(),
+                });
+                c.set(Signal::Values, 0.0);
             }
         }
     }
@@ -446,61 +470,102 @@ fn posts_fit(
             && let Some(v) = &plan.values
         {
             let m = v.assess(&raw);
-            c.rec.values_share = Some(m.share);
-            c.set("values", w.values * m.value());
-            c.details.insert("values_match".into(), json!(m));
+            c.set(Signal::Values, w.values * m.value());
+            c.fit.values = Some(m);
         }
         if avoid_pre[i]
             && let Some(a) = &plan.avoid
         {
             let hits = a.phrase_hits(&raw);
-            if let Some(Value::Object(map)) = c.details.get_mut("avoid_hits") {
-                for (phrase, (_, ev)) in &hits.hits {
-                    map.insert(phrase.clone(), json!(ev));
-                }
-            }
-            c.rec.avoid_hits.extend(hits.hits.keys().cloned());
+            let flagged = c.fit.flagged.as_ref().map_or(0, Vec::len);
             c.set(
-                "avoid_penalty",
-                w.avoid_penalty * avoid::value(c.flagged, &hits),
+                Signal::AvoidPenalty,
+                w.avoid_penalty * avoid::value(flagged, &hits),
             );
+            c.fit.phrases = Some(hits);
         }
         keep(&mut best, c.score);
     }
     Ok(())
 }
 
-/// What only the page needs: buyer evidence, and what the fit filters were read as.
-fn explain_page(
+/// One result: the stored record with the search's fields, and with `explain` every
+/// contribution and what the fit filters found and were read as.
+fn result(
     plan: &FitPlan,
     index: &CreatorIndex,
     searcher: &Searcher,
-    page: &mut [Candidate],
-) -> Result<()> {
-    let f = &index.fields;
-    for c in page.iter_mut() {
+    explain: bool,
+    c: &mut Candidate,
+    mut rec: CreatorRecord,
+) -> Result<CreatorRecord> {
+    let mut details = Map::new();
+    rec.buyer_match = c.fit.buyer_match;
+    if let Some(fit) = &c.fit.ship_to {
+        rec.ship_to_fit = fit.as_ref().map(|f| f.fit);
+        details.insert(
+            "ship_to_fit".into(),
+            fit.as_ref().map_or(Value::Null, |f| json!(f)),
+        );
+    }
+    if let Some(flagged) = &c.fit.flagged {
+        let mut hits = Map::new();
+        for cat in flagged {
+            let ev = rec
+                .brand_safety_evidence
+                .get(*cat)
+                .cloned()
+                .unwrap_or_default();
+            hits.insert(cat.to_string(), json!(ev));
+        }
+        rec.avoid_hits = flagged.iter().map(|s| s.to_string()).collect();
+        if let Some(p) = &c.fit.phrases {
+            for (phrase, (_, ev)) in &p.hits {
+                hits.insert(phrase.clone(), json!(ev));
+            }
+            rec.avoid_hits.extend(p.hits.keys().cloned());
+        }
+        details.insert("avoid_hits".into(), Value::Object(hits));
+    }
+    if let Some(m) = &c.fit.values {
+        rec.values_share = Some(m.share);
+        details.insert("values_match".into(), json!(m));
+    }
+    rec.score = Some(c.score);
+    if explain {
+        let f = &index.fields;
         if plan.buyer_given {
             let terms = plan.buyer.as_ref().map(|b| b.terms()).unwrap_or_default();
-            c.details.insert("buyer_terms".into(), json!(terms));
+            details.insert("buyer_terms".into(), json!(terms));
             let evidence = match &plan.buyer {
                 Some(b) => b.evidence(index.tantivy(), f, c.raw(searcher, f)?),
                 None => Vec::new(),
             };
-            c.details.insert("buyer_evidence".into(), json!(evidence));
+            details.insert("buyer_evidence".into(), json!(evidence));
         }
         if let Some(m) = &plan.markets
             && !m.unknown.is_empty()
         {
-            c.details.insert("ship_to_unknown".into(), json!(m.unknown));
+            details.insert("ship_to_unknown".into(), json!(m.unknown));
         }
         if let Some(a) = &plan.avoid {
-            c.details
-                .insert("avoid_categories".into(), json!(a.categories));
-            c.details
-                .insert("avoid_unmatched".into(), json!(a.unmatched));
+            details.insert("avoid_categories".into(), json!(a.categories));
+            details.insert("avoid_unmatched".into(), json!(a.unmatched));
+        }
+        // `explain` stays what INTERFACE.md says it is — each signal's contribution, numbers
+        // only — so tools can sum it; what the fit signals saw goes beside it.
+        let e: Map<String, Value> = c
+            .parts
+            .to_map()
+            .into_iter()
+            .map(|(k, v)| (k, json!(v)))
+            .collect();
+        rec.explain = Some(Value::Object(e));
+        if !details.is_empty() {
+            rec.evidence = Some(Value::Object(details));
         }
     }
-    Ok(())
+    Ok(rec)
 }
 
 /// f64 with a total order, for the heap.

@@ -136,7 +136,12 @@ impl AvoidSpec {
 
     /// The avoided categories the creator is flagged for.
     pub fn flagged<'a>(&self, rec: &'a CreatorRecord) -> Vec<&'a str> {
-        rec.brand_safety_flags
+        self.flagged_in(&rec.brand_safety_flags)
+    }
+
+    /// The avoided categories among `flags` (a creator's `brand_safety_flags`), in order.
+    pub fn flagged_in<'a>(&self, flags: &'a [String]) -> Vec<&'a str> {
+        flags
             .iter()
             .filter(|f| self.categories.contains(f))
             .map(String::as_str)

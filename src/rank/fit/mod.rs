@@ -12,10 +12,12 @@
 //! (weights `buyer` 2.0, `ship_to` 1.0, `values` 1.0, `avoid_penalty` 3.0 by default).
 //!
 //! Cost. `buyer` is BM25 over the per-creator audience fields, evaluated for the retrieved
-//! candidates only ([`crate::rank::seek`]); `ship_to` and category `avoid` read the record.
-//! `values` and free-text `avoid` need the creator's posts: an index query first rules out
-//! the candidates that cannot match, and raw profiles are read only for candidates that could
-//! still reach the requested page. Buyer evidence reads raw profiles for the page only.
+//! candidates only ([`crate::rank::seek`]); `ship_to` and category `avoid` read the signal
+//! table (audience languages, language, location and flags are in the `signals` fast field).
+//! `values` and free-text `avoid` need the creator's posts — the slow path: an index query
+//! first rules out the candidates that cannot match, and raw profiles are read from the
+//! document store only for candidates that could still reach the requested page. Buyer
+//! evidence reads raw profiles for the page only.
 
 pub mod avoid;
 pub mod buyer;

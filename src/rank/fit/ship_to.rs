@@ -81,24 +81,46 @@ pub struct ShipToFit {
 
 /// `None` when neither the audience's nor the creator's language is known.
 pub fn fit(rec: &CreatorRecord, m: &Markets) -> Option<ShipToFit> {
+    let audience: Vec<(&str, f64)> = rec
+        .audience_languages
+        .iter()
+        .map(|(l, s)| (l.as_str(), *s))
+        .collect();
+    fit_parts(
+        &audience,
+        rec.language.as_deref(),
+        rec.location.as_deref(),
+        m,
+    )
+}
+
+/// [`fit`] from the fields it reads: the audience languages (in the record's sorted order),
+/// the creator's own language and the stated location (the ranker keeps these in its
+/// signal table, so it never needs the record).
+pub fn fit_parts(
+    audience_languages: &[(&str, f64)],
+    language: Option<&str>,
+    location: Option<&str>,
+    m: &Markets,
+) -> Option<ShipToFit> {
     let in_market = |l: &str| m.languages.iter().any(|x| x == l);
-    let (audience, audience_share, mut languages) = if !rec.audience_languages.is_empty() {
-        let mut langs: Vec<(&String, &f64)> = rec
-            .audience_languages
+    let (audience, audience_share, mut languages) = if !audience_languages.is_empty() {
+        let mut langs: Vec<(&str, f64)> = audience_languages
             .iter()
-            .filter(|(l, s)| in_market(l) && **s > 0.0)
+            .filter(|(l, s)| in_market(l) && *s > 0.0)
+            .copied()
             .collect();
-        langs.sort_by(|a, b| b.1.total_cmp(a.1).then(a.0.cmp(b.0)));
-        let sum: f64 = langs.iter().map(|(_, s)| **s).sum();
+        langs.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
+        let sum: f64 = langs.iter().map(|(_, s)| *s).sum();
         // An empty float sum is −0.0; show a plain 0.
         let share = if sum > 0.0 { sum.min(1.0) } else { 0.0 };
         (
             share,
             Some(round3(share)),
-            langs.into_iter().map(|(l, _)| l.clone()).collect(),
+            langs.into_iter().map(|(l, _)| l.to_string()).collect(),
         )
     } else {
-        let l = rec.language.as_deref()?;
+        let l = language?;
         let v = if in_market(l) { STAND_IN } else { 0.0 };
         (
             v,
@@ -111,7 +133,7 @@ pub fn fit(rec: &CreatorRecord, m: &Markets) -> Option<ShipToFit> {
         )
     };
     languages.dedup();
-    let location_in = rec.location.as_deref().and_then(|loc| {
+    let location_in = location.and_then(|loc| {
         countries_in(loc)
             .into_iter()
             .find(|c| m.countries.iter().any(|x| x == c))
