@@ -79,6 +79,13 @@ pub fn demo_config(config: &Config, base: &str) -> Config {
     c.crawl.allow_private_networks = vec!["127.0.0.1/32".into()];
     c.crawl.rate_per_host = DEMO_RATE_PER_HOST;
     c.crawl.burst = 2;
+    // One loopback host serves every platform: one rate for all of it.
+    for (rate, burst) in [
+        (&mut c.sources.mastodon.rate, &mut c.sources.mastodon.burst),
+        (&mut c.sources.bluesky.rate, &mut c.sources.bluesky.burst),
+    ] {
+        (*rate, *burst) = (DEMO_RATE_PER_HOST, 2);
+    }
     c.sources.bluesky.api_base = format!("{base}/bsky");
     c.sources.youtube.base = format!("{base}/yt");
     c

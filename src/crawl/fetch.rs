@@ -17,7 +17,7 @@ use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::sync::{Semaphore, SemaphorePermit};
 use url::Url;
 
-use crate::config::CrawlConfig;
+use crate::config::{CrawlConfig, HostRate};
 use crate::crawl::body::{Overflow, classify, read_capped};
 use crate::crawl::guard::Guard;
 use crate::crawl::limiter::HostPool;
@@ -140,6 +140,9 @@ pub struct RequestOpts {
     pub accept: Option<&'static str>,
     /// Send stored validators (If-None-Match / If-Modified-Since) and accept a 304.
     pub conditional: bool,
+    /// The documented rate of the platform API this request goes to (`[sources.*] rate`):
+    /// the host keeps it unless `[crawl.hosts]` names the host.
+    pub rate: Option<HostRate>,
 }
 
 /// Counters for the crawl summary and progress display.
@@ -249,6 +252,9 @@ impl Fetcher {
         if let Some(resp) = self.primed.lock().unwrap().remove(url.as_str()) {
             return Ok(resp);
         }
+        if let Some(rate) = opts.rate {
+            self.hosts.adopt_source_rate(host_key(url), rate);
+        }
         let requested = url.clone();
         let mut current = url.clone();
         for _hop in 0..=self.cfg.max_redirects {
@@ -305,6 +311,11 @@ impl Fetcher {
                 Verdict::Backoff(wait) => {
                     tracing::debug!(url = %url, ?wait, error = %err, "retrying after backoff");
                     tokio::time::sleep(wait).await;
+                }
+                Verdict::PauseHostGiveUp(wait) => {
+                    tracing::info!(url = %url, ?wait, "host asked us to wait longer than max_retry_after; giving up this request");
+                    self.hosts.pause(host_key(url), wait);
+                    return Err(err);
                 }
                 Verdict::PauseHost(wait) => {
                     // No sleep here: the next attempt waits for the pause in `turn`, together

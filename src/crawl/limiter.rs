@@ -1,6 +1,8 @@
-//! Per-host politeness: one governor limiter per host (so hosts never wait on each other),
-//! robots.txt `Crawl-delay` when it is stricter than the config, and pauses after 429/503 or
-//! when Mastodon's `X-RateLimit-Remaining` runs low.
+//! Per-host politeness: one governor limiter per host (so hosts never wait on each other) at
+//! that host's rate — its `[crawl.hosts]` entry, else the rate of the platform whose API it
+//! serves (`[sources.mastodon]`, `[sources.bluesky]`), else `rate_per_host` — robots.txt
+//! `Crawl-delay` when it is stricter, and pauses after 429/503 or when the server's rate-limit
+//! headers say its budget is running out (see [`super::ratelimit`]).
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -11,17 +13,54 @@ use governor::clock::Clock;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::header::HeaderMap;
 
-use crate::config::CrawlConfig;
+use crate::config::{CrawlConfig, HostRate};
 
-/// Below this many remaining requests in the server's window, wait for the window to reset.
-const RATE_LIMIT_LOW_WATER: u64 = 5;
-/// Never pause a host longer than this on the strength of a server's reset header.
-const MAX_RATE_LIMIT_PAUSE: Duration = Duration::from_secs(300);
+pub use super::ratelimit::rate_limit_pause;
+
+/// Where a host's rate came from: an explicit entry is never replaced by a source's rate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Global,
+    Source,
+    Explicit,
+}
+
+struct Pace {
+    rate: HostRate,
+    origin: Origin,
+    /// robots.txt `Crawl-delay`, when it is longer than 1 / rate.
+    crawl_delay: Option<Duration>,
+    /// A request has been let through (a replaced limiter must not start with a fresh burst).
+    used: bool,
+}
+
+impl Pace {
+    fn interval(&self) -> Duration {
+        let base = Duration::from_secs_f64(1.0 / self.rate.rate);
+        self.crawl_delay.map_or(base, |d| d.max(base))
+    }
+
+    fn limiter(&self) -> DefaultDirectRateLimiter {
+        // Crawl-delay means one request per delay: no burst on top of it.
+        let burst = if self.crawl_delay.is_some_and(|d| d >= self.interval()) {
+            1
+        } else {
+            self.rate.burst
+        };
+        let limiter = RateLimiter::direct(quota(self.interval(), burst));
+        if self.used {
+            // Start with the burst spent: requests just sent under the old limiter count.
+            for _ in 0..burst {
+                let _ = limiter.check();
+            }
+        }
+        limiter
+    }
+}
 
 struct HostState {
     limiter: Mutex<Arc<DefaultDirectRateLimiter>>,
-    /// The effective interval between requests (1 / rate), possibly stretched by Crawl-delay.
-    interval: Mutex<Duration>,
+    pace: Mutex<Pace>,
     paused_until: Mutex<Option<Instant>>,
     /// Requests waiting for this host queue here, first come first served, so that only one
     /// of them at a time polls the limiter (no thundering herd when a thousand URLs of one
@@ -37,11 +76,14 @@ impl HostState {
             .and_then(|t| t.checked_duration_since(Instant::now()))
             .filter(|d| !d.is_zero())
     }
+
+    fn rebuild(&self, pace: &Pace) {
+        *self.limiter.lock().unwrap() = Arc::new(pace.limiter());
+    }
 }
 
 pub struct HostPool {
-    rate: f64,
-    burst: u32,
+    cfg: CrawlConfig,
     hosts: Mutex<HashMap<String, Arc<HostState>>>,
 }
 
@@ -55,14 +97,9 @@ fn quota(interval: Duration, burst: u32) -> Quota {
 impl HostPool {
     pub fn new(cfg: &CrawlConfig) -> HostPool {
         HostPool {
-            rate: cfg.rate_per_host,
-            burst: cfg.burst,
+            cfg: cfg.clone(),
             hosts: Mutex::new(HashMap::new()),
         }
-    }
-
-    fn base_interval(&self) -> Duration {
-        Duration::from_secs_f64(1.0 / self.rate)
     }
 
     fn state(&self, host: &str) -> Arc<HostState> {
@@ -70,15 +107,40 @@ impl HostPool {
         hosts
             .entry(host.to_string())
             .or_insert_with(|| {
-                let interval = self.base_interval();
+                let explicit = self.cfg.hosts.contains_key(host);
+                let pace = Pace {
+                    rate: self.cfg.rate_for(host, None),
+                    origin: if explicit {
+                        Origin::Explicit
+                    } else {
+                        Origin::Global
+                    },
+                    crawl_delay: None,
+                    used: false,
+                };
                 Arc::new(HostState {
-                    limiter: Mutex::new(Arc::new(RateLimiter::direct(quota(interval, self.burst)))),
-                    interval: Mutex::new(interval),
+                    limiter: Mutex::new(Arc::new(pace.limiter())),
+                    pace: Mutex::new(pace),
                     paused_until: Mutex::new(None),
                     line: Arc::default(),
                 })
             })
             .clone()
+    }
+
+    /// `host` serves a platform's API whose documented rate is `rate`: use it, unless the
+    /// config names the host (`[crawl.hosts]`) or a source rate was already adopted.
+    pub fn adopt_source_rate(&self, host: &str, rate: HostRate) {
+        let st = self.state(host);
+        let mut pace = st.pace.lock().unwrap();
+        if pace.origin != Origin::Global {
+            return;
+        }
+        pace.origin = Origin::Source;
+        if pace.rate != rate {
+            pace.rate = rate;
+            st.rebuild(&pace);
+        }
     }
 
     /// Take one request slot for `host` now, or say how long to wait before asking again.
@@ -93,11 +155,15 @@ impl HostPool {
             return Err(wait);
         }
         let limiter = st.limiter.lock().unwrap().clone();
-        limiter.check().map_err(|not_until| {
+        let res = limiter.check().map_err(|not_until| {
             not_until
                 .wait_time_from(limiter.clock().now())
                 .max(Duration::from_millis(1))
-        })
+        });
+        if res.is_ok() {
+            st.pace.lock().unwrap().used = true;
+        }
+        res
     }
 
     /// Join `host`'s line: hold the guard while waiting for a slot, drop it once taken.
@@ -119,23 +185,26 @@ impl HostPool {
         self.state(host).pause_left()
     }
 
-    /// Honour robots.txt `Crawl-delay` when it is stricter than the configured rate.
+    /// Honour robots.txt `Crawl-delay` when it is stricter than the host's rate.
     pub fn set_crawl_delay(&self, host: &str, delay: Duration) {
         let st = self.state(host);
-        let mut interval = st.interval.lock().unwrap();
-        if delay > *interval {
-            *interval = delay;
-            // Crawl-delay means one request per delay: no burst on top of it. The new limiter
-            // starts with its one slot taken: robots.txt itself was the request just made.
-            let limiter = RateLimiter::direct(quota(delay, 1));
-            let _ = limiter.check();
-            *st.limiter.lock().unwrap() = Arc::new(limiter);
+        let mut pace = st.pace.lock().unwrap();
+        if delay > pace.interval() {
+            pace.crawl_delay = Some(delay);
+            // robots.txt itself was the request just made: the new limiter starts spent.
+            pace.used = true;
+            st.rebuild(&pace);
         }
     }
 
     /// The interval currently enforced for `host`.
     pub fn interval(&self, host: &str) -> Duration {
-        *self.state(host).interval.lock().unwrap()
+        self.state(host).pace.lock().unwrap().interval()
+    }
+
+    /// The rate and burst currently enforced for `host` (Crawl-delay aside).
+    pub fn rate(&self, host: &str) -> HostRate {
+        self.state(host).pace.lock().unwrap().rate
     }
 
     /// Hold every request to `host` for `wait` (after a 429/503 or a low rate-limit budget).
@@ -148,8 +217,8 @@ impl HostPool {
         }
     }
 
-    /// Mastodon-style `X-RateLimit-Remaining` / `X-RateLimit-Reset`: slow down before the
-    /// server has to throttle us.
+    /// `X-RateLimit-*` (Mastodon) or `RateLimit-*` (Bluesky, IETF draft): slow down before
+    /// the server has to throttle us.
     pub fn observe_rate_limit_headers(&self, host: &str, headers: &HeaderMap) {
         if let Some(wait) = rate_limit_pause(headers, chrono::Utc::now()) {
             self.pause(host, wait);
@@ -157,57 +226,9 @@ impl HostPool {
     }
 }
 
-/// How long to wait given rate-limit headers, if the remaining budget is low.
-pub fn rate_limit_pause(
-    headers: &HeaderMap,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Option<Duration> {
-    let remaining: u64 = headers
-        .get("x-ratelimit-remaining")?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    if remaining > RATE_LIMIT_LOW_WATER {
-        return None;
-    }
-    let reset = headers.get("x-ratelimit-reset")?.to_str().ok()?.trim();
-    let wait = if let Ok(t) = chrono::DateTime::parse_from_rfc3339(reset) {
-        (t.with_timezone(&chrono::Utc) - now).to_std().ok()?
-    } else if let Ok(secs) = reset.parse::<u64>() {
-        // Some servers send seconds until reset, others an epoch timestamp.
-        if secs > 1_000_000_000 {
-            Duration::from_secs(secs.saturating_sub(now.timestamp().max(0) as u64))
-        } else {
-            Duration::from_secs(secs)
-        }
-    } else {
-        return None;
-    };
-    Some(wait.min(MAX_RATE_LIMIT_PAUSE))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
-
-    #[test]
-    fn low_budget_pauses_until_reset() {
-        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
-            .unwrap()
-            .with_timezone(&chrono::Utc);
-        let mut h = HeaderMap::new();
-        h.insert("x-ratelimit-remaining", HeaderValue::from_static("2"));
-        h.insert(
-            "x-ratelimit-reset",
-            HeaderValue::from_static("2026-01-01T00:00:30.000Z"),
-        );
-        assert_eq!(rate_limit_pause(&h, now), Some(Duration::from_secs(30)));
-        h.insert("x-ratelimit-remaining", HeaderValue::from_static("250"));
-        assert_eq!(rate_limit_pause(&h, now), None);
-    }
 
     #[test]
     fn slots_are_spaced_by_the_rate() {
@@ -233,6 +254,55 @@ mod tests {
         assert!(pool.paused_for("a").is_some());
         assert_eq!(pool.paused_for("b"), None);
         assert_eq!(pool.try_acquire("b"), Ok(()));
+    }
+
+    #[test]
+    fn host_table_and_source_rates() {
+        let mut cfg = CrawlConfig {
+            rate_per_host: 1.0,
+            ..CrawlConfig::default()
+        };
+        cfg.hosts.insert(
+            "pinned".into(),
+            HostRate {
+                rate: 2.0,
+                burst: 1,
+            },
+        );
+        let pool = HostPool::new(&cfg);
+        let api = HostRate {
+            rate: 10.0,
+            burst: 3,
+        };
+        pool.adopt_source_rate("api", api);
+        pool.adopt_source_rate("pinned", api);
+        assert_eq!(pool.rate("api"), api);
+        assert_eq!(pool.interval("pinned"), Duration::from_millis(500));
+        assert_eq!(pool.interval("other"), Duration::from_secs(1));
+        // The source's burst goes out back to back, then the rate holds.
+        for _ in 0..3 {
+            assert_eq!(pool.try_acquire("api"), Ok(()));
+        }
+        assert!(pool.try_acquire("api").is_err());
+    }
+
+    #[test]
+    fn a_replaced_limiter_starts_spent() {
+        let pool = HostPool::new(&CrawlConfig {
+            rate_per_host: 1.0,
+            burst: 1,
+            ..CrawlConfig::default()
+        });
+        assert_eq!(pool.try_acquire("h"), Ok(()));
+        pool.adopt_source_rate(
+            "h",
+            HostRate {
+                rate: 5.0,
+                burst: 5,
+            },
+        );
+        // Not five fresh slots: the request just sent under the old rate counts.
+        assert!(pool.try_acquire("h").is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod gate;
 pub mod guard;
 pub mod limiter;
 pub mod progress;
+pub mod ratelimit;
 pub mod refresh;
 pub mod retry;
 pub mod robots;

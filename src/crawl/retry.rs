@@ -1,8 +1,10 @@
 //! When to try a request again, and how long to wait first.
 //!
-//! 429 and 503 honour `Retry-After` (seconds or an HTTP date), capped by
-//! `crawl.max_retry_after_secs`, and pause the whole host: the server asked *us* to slow
-//! down, not just this URL. Other 5xx, timeouts and connection errors wait an exponential
+//! 429 and 503 honour `Retry-After` (seconds or an HTTP date), else the reset of the
+//! rate-limit headers (`X-RateLimit-Reset`, `RateLimit-Reset`), and pause the whole host: the
+//! server asked *us* to slow down, not just this URL. A request is never sent again before
+//! that time: when it is further away than `crawl.max_retry_after_secs`, the request is given
+//! up (reported) and the host stays paused for the whole wait. Other 5xx, timeouts and connection errors wait an exponential
 //! backoff with jitter, for this request only. Everything else is final. Pure functions, so
 //! the policy is tested without a clock or a socket.
 
@@ -24,6 +26,9 @@ pub enum Verdict {
     Backoff(Duration),
     /// Pause every request to the host for this long, then retry.
     PauseHost(Duration),
+    /// Pause every request to the host for this long, and report this one as failed: the
+    /// server's reset is further away than we are willing to wait for one request.
+    PauseHostGiveUp(Duration),
 }
 
 /// The retry policy of one crawl.
@@ -50,11 +55,17 @@ impl RetryPolicy {
             return Verdict::GiveUp;
         }
         match status {
-            429 | 503 => Verdict::PauseHost(
-                retry_after(headers)
-                    .unwrap_or_else(|| self.backoff(attempt))
-                    .min(self.max_retry_after),
-            ),
+            429 | 503 => {
+                let told = retry_after(headers).or_else(|| {
+                    super::ratelimit::parse_budget(headers, chrono::Utc::now())
+                        .and_then(|b| b.reset_in)
+                });
+                match told {
+                    Some(wait) if wait > self.max_retry_after => Verdict::PauseHostGiveUp(wait),
+                    Some(wait) => Verdict::PauseHost(wait),
+                    None => Verdict::PauseHost(self.backoff(attempt).min(self.max_retry_after)),
+                }
+            }
             _ => Verdict::Backoff(self.backoff(attempt)),
         }
     }
@@ -126,17 +137,34 @@ mod tests {
     fn throttling_pauses_the_host_within_the_cap() {
         let p = policy();
         let mut h = HeaderMap::new();
+        // Never retried before the server's time: too far away, the request is given up.
         h.insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
         assert_eq!(
             p.after_status(429, &h, 0),
-            Verdict::PauseHost(Duration::from_secs(60))
+            Verdict::PauseHostGiveUp(Duration::from_secs(3600))
         );
         h.insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
         assert_eq!(
             p.after_status(503, &h, 1),
             Verdict::PauseHost(Duration::from_secs(2))
         );
-        // Without Retry-After a 429 still pauses the host, for a backoff.
+        // No Retry-After: the rate-limit reset of either header family.
+        let mut h = HeaderMap::new();
+        h.insert("ratelimit-remaining", HeaderValue::from_static("0"));
+        h.insert("ratelimit-reset", HeaderValue::from_static("20"));
+        assert_eq!(
+            p.after_status(429, &h, 0),
+            Verdict::PauseHost(Duration::from_secs(20))
+        );
+        let reset = (chrono::Utc::now() + chrono::Duration::seconds(300)).to_rfc3339();
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-remaining", HeaderValue::from_static("0"));
+        h.insert("x-ratelimit-reset", HeaderValue::from_str(&reset).unwrap());
+        assert!(matches!(
+            p.after_status(429, &h, 0),
+            Verdict::PauseHostGiveUp(d) if d > Duration::from_secs(290)
+        ));
+        // Without any of them a 429 still pauses the host, for a backoff.
         assert!(matches!(
             p.after_status(429, &HeaderMap::new(), 0),
             Verdict::PauseHost(_)

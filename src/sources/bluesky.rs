@@ -23,11 +23,20 @@ use crate::model::{Post, Problem};
 const JSON: RequestOpts = RequestOpts {
     accept: Some("application/json"),
     conditional: false,
+    rate: None,
 };
 /// `getAuthorFeed` accepts at most 100 items per page.
 const MAX_PAGE_SIZE: usize = 100;
 /// Reply depth asked of `getPostThread` (the AppView's default).
 const THREAD_DEPTH: &str = "6";
+
+/// JSON, at the platform's documented rate (`[sources.bluesky] rate`).
+fn json_opts(ctx: &ReadContext<'_>) -> RequestOpts {
+    RequestOpts {
+        rate: Some(ctx.config.sources.bluesky.host_rate()),
+        ..JSON
+    }
+}
 
 /// `{api_base}/xrpc/{method}?{query}`.
 fn xrpc(api_base: &str, method: &str, query: &[(&str, &str)]) -> Option<Url> {
@@ -47,7 +56,7 @@ fn xrpc(api_base: &str, method: &str, query: &[(&str, &str)]) -> Option<Url> {
 
 /// GET and parse JSON; a failure is a problem against `subject` (the creator's URL).
 async fn get_json(ctx: &ReadContext<'_>, url: &Url, subject: &str) -> Result<Value, Problem> {
-    let resp = ctx.fetcher.get_with(url, &JSON).await.map_err(|e| {
+    let resp = ctx.fetcher.get_with(url, &json_opts(ctx)).await.map_err(|e| {
         let what = match &e {
             FetchError::Status { status: 400, .. } => "not found or invalid (HTTP 400)",
             _ if e.is_gone() => "not found",

@@ -18,6 +18,7 @@ const FEED_ACCEPT: RequestOpts = RequestOpts {
         "application/atom+xml,application/rss+xml,application/xml;q=0.9,text/xml;q=0.8,*/*;q=0.5",
     ),
     conditional: false,
+    rate: None,
 };
 
 /// `X-Robots-Tag: noindex` (or `none`), for any user agent or ours: the publisher asks not to

@@ -30,12 +30,21 @@ use crate::model::Problem;
 const JSON: RequestOpts = RequestOpts {
     accept: Some("application/json"),
     conditional: false,
+    rate: None,
 };
 
 /// The API allows at most 40 statuses per page.
 const MAX_PAGE_SIZE: usize = 40;
 /// Tag timelines: one page, for discovery only.
 const TAG_PAGE_SIZE: usize = 40;
+
+/// JSON, at the platform's documented rate (`[sources.mastodon] rate`).
+fn json_opts(ctx: &ReadContext<'_>) -> RequestOpts {
+    RequestOpts {
+        rate: Some(ctx.config.sources.mastodon.host_rate()),
+        ..JSON
+    }
+}
 
 /// `{base}` + path segments + query, with segments and values percent-encoded.
 fn api_url(base: &Url, segments: &[&str], query: &[(&str, &str)]) -> Option<Url> {
@@ -62,7 +71,7 @@ enum JsonError {
 async fn get_json(ctx: &ReadContext<'_>, url: &Url) -> Result<(Value, Response), JsonError> {
     let resp = ctx
         .fetcher
-        .get_with(url, &JSON)
+        .get_with(url, &json_opts(ctx))
         .await
         .map_err(JsonError::Fetch)?;
     match lenient_json::parse(&resp.text()) {

@@ -35,6 +35,11 @@ pub fn test_config() -> Config {
     c.crawl.allow_private_networks = vec!["127.0.0.1/32".into()];
     c.crawl.rate_per_host = 200.0;
     c.crawl.burst = 10;
+    // The platforms' documented rates would apply to the loopback Mastodon/Bluesky fixtures.
+    c.sources.mastodon.rate = 200.0;
+    c.sources.mastodon.burst = 10;
+    c.sources.bluesky.rate = 200.0;
+    c.sources.bluesky.burst = 10;
     c.crawl.timeout_secs = 5.0;
     c.crawl.retry_base_ms = 10;
     c
