@@ -463,7 +463,9 @@ fn check_rate(section: &str, r: &HostRate) -> Result<()> {
         )));
     }
     if r.burst == 0 {
-        return Err(Error::Config(format!("`{section}.burst` must be at least 1")));
+        return Err(Error::Config(format!(
+            "`{section}.burst` must be at least 1"
+        )));
     }
     Ok(())
 }
@@ -659,9 +661,13 @@ mod tests {
         .unwrap();
         let c = Config::load(Some(&path), &[]).unwrap();
         let _ = std::fs::remove_file(&path);
-        let m = c.crawl.rate_for("mastodon.social", Some(c.sources.mastodon.host_rate()));
+        let m = c
+            .crawl
+            .rate_for("mastodon.social", Some(c.sources.mastodon.host_rate()));
         assert_eq!((m.rate, m.burst), (0.5, 3));
-        let b = c.crawl.rate_for("public.api.bsky.app", Some(c.sources.bluesky.host_rate()));
+        let b = c
+            .crawl
+            .rate_for("public.api.bsky.app", Some(c.sources.bluesky.host_rate()));
         assert_eq!((b.rate, b.burst), (5.0, 10));
         let o = c.crawl.rate_for("example.org", None);
         assert_eq!((o.rate, o.burst), (2.0, 1));
@@ -674,7 +680,10 @@ mod tests {
         assert!(err.to_string().contains("rat"), "{err}");
         assert_eq!(err.exit_code(), 2);
         let err = Config::load(None, &["crawl.hosts.\"a.example\".rate=0".into()]).unwrap_err();
-        assert!(err.to_string().contains("crawl.hosts.\"a.example\".rate"), "{err}");
+        assert!(
+            err.to_string().contains("crawl.hosts.\"a.example\".rate"),
+            "{err}"
+        );
         let err = Config::load(None, &["sources.mastodon.burst=0".into()]).unwrap_err();
         assert!(err.to_string().contains("sources.mastodon.burst"), "{err}");
     }

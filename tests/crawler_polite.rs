@@ -142,9 +142,10 @@ async fn retry_after_on_429_is_honoured_and_capped() {
     cfg.max_retries = 2;
     cfg.max_retry_after_secs = 0.5;
     let f = fetcher(&cfg);
-    assert_eq!(kind(f.get(&srv.url("/capped")).await), "ok 200");
+    // Further away than the cap: reported, never retried before the server's time.
+    assert_eq!(kind(f.get(&srv.url("/capped")).await), "http_429");
     cfg.max_retry_after_secs = 10.0;
-    let f = fetcher(&cfg);
+    let f = fetcher(&cfg); // a new fetcher: the first one holds the host for an hour
     assert_eq!(kind(f.get(&srv.url("/slow")).await), "ok 200");
     let at = |p: &str| -> Vec<Instant> {
         times(
@@ -157,9 +158,7 @@ async fn retry_after_on_429_is_honoured_and_capped() {
     let slow = at("/slow");
     assert_eq!(slow.len(), 2);
     assert!(slow[1].duration_since(slow[0]) >= Duration::from_millis(950));
-    let capped = at("/capped");
-    assert_eq!(capped.len(), 2);
-    assert!(capped[1].duration_since(capped[0]) >= Duration::from_millis(450));
+    assert_eq!(at("/capped").len(), 1);
 }
 
 #[tokio::test]
@@ -278,8 +277,9 @@ async fn hosts_are_limited_separately_and_a_throttling_host_stalls_no_one() {
     assert!((2..=3).contains(&n), "{n} requests to the throttled host");
 }
 
-/// Mastodon's `X-RateLimit-Remaining` / `X-RateLimit-Reset`: when the budget runs low the
-/// crawler waits for the reset before it is throttled, for that host only.
+/// Mastodon's `X-RateLimit-Remaining` / `X-RateLimit-Reset`: when the budget is spent the
+/// crawler waits for the reset before it is throttled, for that host only (a low budget
+/// spreads the rest of the window, see `rate_limits.rs`).
 #[tokio::test]
 async fn low_rate_limit_budget_waits_for_the_reset() {
     let srv = server(|hit, _| {
@@ -287,7 +287,7 @@ async fn low_rate_limit_budget_waits_for_the_reset() {
             let reset = (chrono::Utc::now() + chrono::Duration::milliseconds(1500))
                 .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             let h = [
-                ("X-RateLimit-Remaining", "1"),
+                ("X-RateLimit-Remaining", "0"),
                 ("X-RateLimit-Reset", reset.as_str()),
             ];
             let mut r = crate::crawler_server::head(200, &h);

@@ -12,6 +12,7 @@ mod fit;
 mod foundation;
 mod platforms;
 mod ranking;
+mod rate_limits;
 mod refresh;
 mod server;
 mod signals;

@@ -37,16 +37,23 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 
 fn number(s: &str) -> Option<u64> {
     // `1.5` happens (seconds with a fraction); round up, never down.
-    s.parse::<u64>()
-        .ok()
-        .or_else(|| s.parse::<f64>().ok().filter(|f| *f >= 0.0).map(|f| f.ceil() as u64))
+    s.parse::<u64>().ok().or_else(|| {
+        s.parse::<f64>()
+            .ok()
+            .filter(|f| *f >= 0.0)
+            .map(|f| f.ceil() as u64)
+    })
 }
 
 /// A Reset value: an RFC 3339 or HTTP date, an epoch timestamp, or seconds from now.
 pub fn parse_reset(v: &str, now: DateTime<Utc>) -> Option<Duration> {
     let v = v.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(v).or_else(|_| DateTime::parse_from_rfc2822(v)) {
-        return Some((t.with_timezone(&Utc) - now).to_std().unwrap_or(Duration::ZERO));
+        return Some(
+            (t.with_timezone(&Utc) - now)
+                .to_std()
+                .unwrap_or(Duration::ZERO),
+        );
     }
     let n = number(v)?;
     Some(if n > EPOCH_THRESHOLD {
@@ -78,19 +85,32 @@ fn structured(v: &str, now: DateTime<Utc>) -> Option<Budget> {
     })
 }
 
-/// The budget from either header family, if the answer carries one.
-pub fn parse_budget(h: &HeaderMap, now: DateTime<Utc>) -> Option<Budget> {
-    for prefix in ["x-ratelimit-", "ratelimit-"] {
-        let Some(remaining) = header(h, &format!("{prefix}remaining")).and_then(number) else {
-            continue;
-        };
-        return Some(Budget {
-            limit: header(h, &format!("{prefix}limit")).and_then(number),
-            remaining,
-            reset_in: header(h, &format!("{prefix}reset")).and_then(|v| parse_reset(v, now)),
-        });
+fn field<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    ["x-ratelimit-", "ratelimit-"]
+        .iter()
+        .find_map(|prefix| header(h, &format!("{prefix}{name}")))
+}
+
+/// When the server's window resets (for a 429, whatever the remaining count says).
+pub fn reset_in(h: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+    match field(h, "reset") {
+        Some(v) => parse_reset(v, now),
+        None => structured(header(h, "ratelimit")?, now)?.reset_in,
     }
-    structured(header(h, "ratelimit")?, now)
+}
+
+/// The budget from either header family, if the answer carries one (a field missing from
+/// one family is taken from the other).
+pub fn parse_budget(h: &HeaderMap, now: DateTime<Utc>) -> Option<Budget> {
+    let field = |name: &str| field(h, name);
+    let Some(remaining) = field("remaining").and_then(number) else {
+        return structured(header(h, "ratelimit")?, now);
+    };
+    Some(Budget {
+        limit: field("limit").and_then(number),
+        remaining,
+        reset_in: field("reset").and_then(|v| parse_reset(v, now)),
+    })
 }
 
 /// How long to hold the host after an answer with this budget: nothing while plenty is left;
@@ -166,7 +186,10 @@ mod tests {
         let h = headers(&[("ratelimit-remaining", "0"), ("ratelimit-reset", "42")]);
         assert_eq!(rate_limit_pause(&h, now()), Some(Duration::from_secs(42)));
         // A reset in the past is no reason to wait.
-        let h = headers(&[("ratelimit-remaining", "0"), ("ratelimit-reset", "1767225000")]);
+        let h = headers(&[
+            ("ratelimit-remaining", "0"),
+            ("ratelimit-reset", "1767225000"),
+        ]);
         assert_eq!(rate_limit_pause(&h, now()), None);
     }
 

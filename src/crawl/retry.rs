@@ -56,10 +56,8 @@ impl RetryPolicy {
         }
         match status {
             429 | 503 => {
-                let told = retry_after(headers).or_else(|| {
-                    super::ratelimit::parse_budget(headers, chrono::Utc::now())
-                        .and_then(|b| b.reset_in)
-                });
+                let told = retry_after(headers)
+                    .or_else(|| super::ratelimit::reset_in(headers, chrono::Utc::now()));
                 match told {
                     Some(wait) if wait > self.max_retry_after => Verdict::PauseHostGiveUp(wait),
                     Some(wait) => Verdict::PauseHost(wait),

@@ -56,14 +56,18 @@ fn xrpc(api_base: &str, method: &str, query: &[(&str, &str)]) -> Option<Url> {
 
 /// GET and parse JSON; a failure is a problem against `subject` (the creator's URL).
 async fn get_json(ctx: &ReadContext<'_>, url: &Url, subject: &str) -> Result<Value, Problem> {
-    let resp = ctx.fetcher.get_with(url, &json_opts(ctx)).await.map_err(|e| {
-        let what = match &e {
-            FetchError::Status { status: 400, .. } => "not found or invalid (HTTP 400)",
-            _ if e.is_gone() => "not found",
-            _ => "request failed",
-        };
-        Problem::new(subject, e.kind(), format!("{url}: {what}: {e}"))
-    })?;
+    let resp = ctx
+        .fetcher
+        .get_with(url, &json_opts(ctx))
+        .await
+        .map_err(|e| {
+            let what = match &e {
+                FetchError::Status { status: 400, .. } => "not found or invalid (HTTP 400)",
+                _ if e.is_gone() => "not found",
+                _ => "request failed",
+            };
+            Problem::new(subject, e.kind(), format!("{url}: {what}: {e}"))
+        })?;
     lenient_json::parse(&resp.text())
         .map_err(|why| Problem::new(subject, "bad_json", format!("{url}: {why}")))
 }
