@@ -18,6 +18,8 @@ pub mod model;
 pub mod rank;
 pub mod server;
 pub mod sources;
+#[cfg(test)]
+mod testgen;
 
 pub use config::Config;
 pub use error::{Error, Result};
