@@ -15,6 +15,7 @@ pub mod extract;
 pub mod fixture_server;
 pub mod index;
 pub mod model;
+pub mod net;
 pub mod rank;
 pub mod server;
 pub mod sources;

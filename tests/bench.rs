@@ -6,8 +6,9 @@
 use scout::bench::crawl_bench::bench_config;
 use scout::bench::server::{self, loopback_hosts};
 use scout::bench::world::Format;
-use scout::crawl::{CrawlOptions, FetchError, Fetcher};
+use scout::crawl::CrawlOptions;
 use scout::index::CreatorIndex;
+use scout::net::{FetchError, Fetcher};
 use url::Url;
 
 use crate::common;

@@ -17,8 +17,9 @@ use url::Url;
 use super::stats::{self, Fidelity};
 use super::world::{Format, World};
 use crate::config::Config;
-use crate::crawl::{CrawlOptions, CrawlSummary, Fetcher};
+use crate::crawl::{CrawlOptions, CrawlSummary};
 use crate::index::CreatorIndex;
+use crate::net::Fetcher;
 
 /// The crawl configuration of every benchmark: loopback exempt (the world lives on
 /// 127.0.0.2–9), robots.txt respected, seeds only (discoveries are computed but not followed,
