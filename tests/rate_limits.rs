@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use scout::config::HostRate;
-use scout::crawl::RequestOpts;
+use scout::net::RequestOpts;
 
 use crate::crawler_server::{Hostile, Reply, config, fetcher, lo, max_in_one_second, times};
 
