@@ -37,6 +37,7 @@ pub async fn read(url: &str, config: &Config) -> SourceOutput {
         fetcher: &fetcher,
         config,
         read_in_full: &everyone,
+        known: &|_| None,
     };
     scout::sources::read(&url::Url::parse(url).expect("url"), &ctx).await
 }
@@ -48,6 +49,7 @@ pub async fn read_feed_at(url: &str, config: &Config) -> SourceOutput {
         fetcher: &fetcher,
         config,
         read_in_full: &everyone,
+        known: &|_| None,
     };
     let resp = fetcher
         .get(&url::Url::parse(url).expect("url"))

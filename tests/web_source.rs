@@ -37,6 +37,7 @@ async fn read_with(cfg: &Config, url: &str, in_full: bool) -> (SourceOutput, Fet
         fetcher: &fetcher,
         config: cfg,
         read_in_full: if in_full { &all } else { &none },
+        known: &|_| None,
     };
     let out = web::read(&Url::parse(url).unwrap(), &ctx).await;
     (out, fetcher)

@@ -164,10 +164,13 @@ pub async fn crawl(
 
     let shard = opts.shard;
     let wants = move |url: &str| in_shard(url, shard);
+    // The stored raw profile: only threads whose reply count grew are read again.
+    let known = |url: &str| index.get(url).ok().flatten().and_then(|c| c.raw);
     let ctx = ReadContext {
         fetcher: &fetcher,
         config,
         read_in_full: &wants,
+        known: &known,
     };
     let progress = super::progress::Progress::new(opts.progress);
     let mut inflight: HashMap<String, u32> = HashMap::new();

@@ -6,7 +6,8 @@
 //! 2. `app.bsky.feed.getAuthorFeed?actor=HANDLE&limit=N` then `...&cursor=C` — until
 //!    `crawl.max_posts` own posts (N = min(max_posts, 100), the API's maximum).
 //! 3. `app.bsky.feed.getPostThread?uri=AT_URI&depth=6` — for up to
-//!    `sources.bluesky.max_threads` posts with replies.
+//!    `sources.bluesky.max_threads` posts whose replies are new or grew since the last crawl,
+//!    newest first.
 //!
 //! Query parameters are always sent in the order written above (fixtures store each request
 //! as a file named after its decoded query string).
@@ -184,7 +185,8 @@ async fn read_feed(
     Some(posts)
 }
 
-/// Comments for up to `max_threads` posts with replies.
+/// Comments for up to `max_threads` posts whose replies are new or grew since the last
+/// crawl (see [`super::threads`]); the other posts keep the comments stored last time.
 async fn read_threads(
     profile: &parse::Profile,
     posts: &mut [Post],
@@ -193,12 +195,15 @@ async fn read_threads(
 ) {
     let api_base = &ctx.config.sources.bluesky.api_base;
     let subject = &profile.profile.profile_url;
-    let max_threads = ctx.config.sources.bluesky.max_threads;
-    for post in posts
-        .iter_mut()
-        .filter(|p| p.comments_count.unwrap_or(0) > 0)
-        .take(max_threads)
-    {
+    let known = (ctx.known)(subject);
+    let read = super::threads::select(
+        posts,
+        known.as_ref(),
+        ctx.config.sources.bluesky.max_threads,
+    );
+    super::threads::carry_over(posts, known.as_ref(), &read);
+    for &i in &read {
+        let post = &mut posts[i];
         let Some(req) = xrpc(
             api_base,
             "app.bsky.feed.getPostThread",

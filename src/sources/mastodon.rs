@@ -7,7 +7,7 @@
 //! 2. `GET {base}api/v1/accounts/ID/statuses?limit=PAGE` — then the `Link: rel="next"` URLs
 //!    verbatim, until `crawl.max_posts` own posts are read.
 //! 3. `GET {base}api/v1/statuses/ID/context` for up to `sources.mastodon.max_threads` posts
-//!    with replies.
+//!    whose replies are new or grew since the last crawl, newest first.
 //!
 //! Query strings are exactly `acct=NAME` and `limit=N` (one parameter each, so their order is
 //! fixed); fixtures store them as literal file names.
@@ -263,8 +263,9 @@ async fn read_statuses(
     Some(posts)
 }
 
-/// Replies for up to `max_threads` posts that have any. A thread that cannot be read leaves
-/// its post without comments and records a problem.
+/// Replies for up to `max_threads` posts whose replies are new or grew since the last crawl,
+/// newest first (see [`super::threads`]); the other posts keep the comments stored last time.
+/// A thread that cannot be read leaves its post without comments and records a problem.
 async fn read_threads(
     base: &Url,
     account: &parse::Account,
@@ -272,12 +273,15 @@ async fn read_threads(
     ctx: &ReadContext<'_>,
     out: &mut SourceOutput,
 ) {
-    let max_threads = ctx.config.sources.mastodon.max_threads;
-    let with_replies = posts
-        .iter_mut()
-        .filter(|p| p.comments_count.unwrap_or(0) > 0)
-        .take(max_threads);
-    for post in with_replies {
+    let known = (ctx.known)(&account.url);
+    let read = super::threads::select(
+        posts,
+        known.as_ref(),
+        ctx.config.sources.mastodon.max_threads,
+    );
+    super::threads::carry_over(posts, known.as_ref(), &read);
+    for &i in &read {
+        let post = &mut posts[i];
         let Some(u) = api_url(base, &["api", "v1", "statuses", &post.id, "context"], &[]) else {
             continue;
         };

@@ -11,6 +11,7 @@ pub mod html_text;
 pub mod jsonld;
 pub mod lenient_json;
 pub mod mastodon;
+pub mod threads;
 pub mod web;
 pub mod web_microdata;
 pub mod web_page;
@@ -31,6 +32,10 @@ pub struct ReadContext<'a> {
     /// comments) and indexed. `false` for creators outside this crawl's shard, which are only
     /// read far enough to discover others.
     pub read_in_full: &'a (dyn Fn(&str) -> bool + Sync),
+    /// What the last crawl stored for the creator with this canonical profile URL (the raw
+    /// profile in the index), so that only threads that changed are read again; `&|_| None`
+    /// reads every thread (up to the per-source cap).
+    pub known: &'a (dyn Fn(&str) -> Option<RawProfile> + Sync),
 }
 
 impl ReadContext<'_> {

@@ -68,6 +68,7 @@ async fn mastodon_pages_boosts_and_threads() {
         fetcher: &fetcher,
         config: &cfg,
         read_in_full: &nobody,
+        known: &|_| None,
     };
     let out = scout::sources::read(&url::Url::parse(&s.url("/@paged")).unwrap(), &ctx).await;
     assert!(out.profiles.is_empty() && out.problems.is_empty());
