@@ -76,6 +76,14 @@ pub struct CrawlArgs {
     /// Shorthand for --set crawl.max_pages=N.
     #[arg(long = "max-pages", alias = "max_pages")]
     pub max_pages: Option<usize>,
+    /// Print the requests expected per host and how long they take at each host's rate;
+    /// fetch nothing.
+    #[arg(long)]
+    pub plan: bool,
+    /// Stop cleanly after this long (e.g. 8h), everything read so far committed, the rest
+    /// resumable; with --plan, warn when the estimate exceeds it (default 8h).
+    #[arg(long)]
+    pub deadline: Option<String>,
 }
 
 #[derive(Debug, Args, Default)]

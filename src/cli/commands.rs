@@ -28,18 +28,43 @@ pub async fn crawl(config: &Config, index_path: &Path, a: CrawlArgs) -> anyhow::
         );
     }
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
-    let index = CreatorIndex::open_or_create(index_path)?;
-    let summary = if a.refresh {
+    let deadline = a
+        .deadline
+        .as_deref()
+        .map(|d| {
+            crate::config::parse_duration(d)
+                .filter(|d| !d.is_zero())
+                .ok_or_else(|| {
+                    Error::Usage(format!("--deadline {d:?} is not a duration such as 8h"))
+                })
+        })
+        .transpose()?;
+    let max_age = || {
         let max_age = a
             .max_age
             .clone()
             .unwrap_or_else(|| config.refresh.max_age.clone());
-        let age = crate::config::parse_duration(&max_age).ok_or_else(|| {
+        crate::config::parse_duration(&max_age).ok_or_else(|| {
             Error::Usage(format!(
                 "--max-age {max_age:?} is not a duration such as 20h"
             ))
-        })?;
-        crate::crawl::refresh::refresh(config, &index, age, shard, seeds, !a.json).await?
+        })
+    };
+    if a.plan {
+        return print_plan(config, index_path, &a, seeds, shard, deadline, max_age);
+    }
+    let index = CreatorIndex::open_or_create(index_path)?;
+    let summary = if a.refresh {
+        crate::crawl::refresh::refresh_until(
+            config,
+            &index,
+            max_age()?,
+            shard,
+            seeds,
+            !a.json,
+            deadline,
+        )
+        .await?
     } else {
         if seeds.is_empty() {
             return Err(Error::Usage(
@@ -55,6 +80,7 @@ pub async fn crawl(config: &Config, index_path: &Path, a: CrawlArgs) -> anyhow::
                 shard,
                 progress: !a.json,
                 mode: "crawl".into(),
+                deadline,
                 ..Default::default()
             },
         )
@@ -66,6 +92,42 @@ pub async fn crawl(config: &Config, index_path: &Path, a: CrawlArgs) -> anyhow::
         writeln!(out)?;
     } else {
         print_summary(&mut out, &summary)?;
+    }
+    Ok(())
+}
+
+/// `crawl --plan`: count, print, fetch nothing.
+fn print_plan(
+    config: &Config,
+    index_path: &Path,
+    a: &CrawlArgs,
+    seeds: Vec<String>,
+    shard: Option<(u64, u64)>,
+    deadline: Option<std::time::Duration>,
+    max_age: impl Fn() -> Result<std::time::Duration, Error>,
+) -> anyhow::Result<()> {
+    use crate::crawl::plan;
+    let deadline = deadline.unwrap_or(plan::DEFAULT_PLAN_DEADLINE);
+    let p = if a.refresh {
+        let index = CreatorIndex::open_existing(index_path)?;
+        let mut costs = plan::refresh_costs(config, &index, max_age()?, shard)?;
+        costs.extend(plan::seed_costs(config, &seeds));
+        plan::plan("refresh", &costs, deadline)
+    } else {
+        if seeds.is_empty() {
+            return Err(Error::Usage(
+                "no seeds to plan: give seed URLs, --seeds-file FILE, or --refresh".into(),
+            )
+            .into());
+        }
+        plan::plan("crawl", &plan::seed_costs(config, &seeds), deadline)
+    };
+    let mut out = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer(&mut out, &p)?;
+        writeln!(out)?;
+    } else {
+        super::plan::print_plan(&mut out, &p)?;
     }
     Ok(())
 }
@@ -130,6 +192,13 @@ pub fn print_summary(out: &mut impl Write, s: &CrawlSummary) -> std::io::Result<
             out,
             "    … {} more (use --json for all)",
             s.problems.len() - 20
+        )?;
+    }
+    if s.stopped_at_deadline {
+        writeln!(
+            out,
+            "  stopped at the deadline: {} URLs left for the next run",
+            s.pending
         )?;
     }
     writeln!(out, "  index generation {}", s.generation)

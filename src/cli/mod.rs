@@ -5,6 +5,7 @@ pub mod args;
 pub mod commands;
 pub mod demo;
 pub mod output;
+pub mod plan;
 
 use std::process::ExitCode;
 

@@ -8,10 +8,33 @@ use std::time::Duration;
 
 use super::run::{CrawlOptions, CrawlSummary, crawl, in_shard};
 use crate::config::Config;
-use crate::index::CreatorIndex;
+use crate::index::{CreatorIndex, StoredCreator};
 use crate::net::urlnorm::parse_http;
 
-/// Creators due for a refresh: (URL to re-read, creator id).
+/// The URL to re-read `c` from, if it is due for a refresh (older than `max_age`, in the
+/// shard, not gone).
+pub fn due_url(
+    c: &StoredCreator,
+    now: chrono::DateTime<chrono::Utc>,
+    max_age: Duration,
+    shard: Option<(u64, u64)>,
+) -> Option<String> {
+    if c.gone || !in_shard(&c.record.profile_url, shard) {
+        return None;
+    }
+    let age = (now - c.record.fetched_at)
+        .to_std()
+        .unwrap_or(Duration::ZERO);
+    (age >= max_age).then(|| {
+        c.raw
+            .as_ref()
+            .and_then(|r| r.source_url.clone())
+            .unwrap_or_else(|| c.record.profile_url.clone())
+    })
+}
+
+/// Creators due for a refresh: (URL to re-read, creator id), least recently fetched first, so
+/// that a refresh stopped by its deadline picks up next time with those it did not reach.
 pub fn due(
     index: &CreatorIndex,
     max_age: Duration,
@@ -20,24 +43,13 @@ pub fn due(
     let now = chrono::Utc::now();
     let mut out = Vec::new();
     index.for_each(|c| {
-        if c.gone || !in_shard(&c.record.profile_url, shard) {
-            return Ok(());
-        }
-        let age = (now - c.record.fetched_at)
-            .to_std()
-            .unwrap_or(Duration::ZERO);
-        if age >= max_age {
-            let url = c
-                .raw
-                .as_ref()
-                .and_then(|r| r.source_url.clone())
-                .unwrap_or_else(|| c.record.profile_url.clone());
-            out.push((url, c.record.id));
+        if let Some(url) = due_url(&c, now, max_age, shard) {
+            out.push((c.record.fetched_at, url, c.record.id));
         }
         Ok(())
     })?;
     out.sort();
-    Ok(out)
+    Ok(out.into_iter().map(|(_, u, id)| (u, id)).collect())
 }
 
 pub async fn refresh(
@@ -47,6 +59,20 @@ pub async fn refresh(
     shard: Option<(u64, u64)>,
     extra_seeds: Vec<String>,
     progress: bool,
+) -> crate::Result<CrawlSummary> {
+    refresh_until(config, index, max_age, shard, extra_seeds, progress, None).await
+}
+
+/// [`refresh`] that stops cleanly after `deadline` (`--deadline`): what was read is
+/// committed, and the creators not reached are the least recently fetched next time.
+pub async fn refresh_until(
+    config: &Config,
+    index: &CreatorIndex,
+    max_age: Duration,
+    shard: Option<(u64, u64)>,
+    extra_seeds: Vec<String>,
+    progress: bool,
+    deadline: Option<Duration>,
 ) -> crate::Result<CrawlSummary> {
     let targets = due(index, max_age, shard)?;
     let mut seeds: Vec<String> = targets.iter().map(|(u, _)| u.clone()).collect();
@@ -65,6 +91,7 @@ pub async fn refresh(
             mode: format!("refresh-{}", max_age.as_secs()),
             refresh_targets,
             fresh_within: Some(max_age),
+            deadline,
         },
     )
     .await

@@ -43,6 +43,9 @@ pub struct CrawlOptions {
     pub refresh_targets: HashMap<String, String>,
     /// Refresh: discovered creators fetched more recently than this are not re-read.
     pub fresh_within: Option<Duration>,
+    /// Stop cleanly this long after the start (`--deadline`): nothing new is started, what is
+    /// in flight is dropped and left pending, everything read so far is committed.
+    pub deadline: Option<Duration>,
 }
 
 /// The end-of-crawl report (table on a terminal, one JSON object with `--json`).
@@ -73,6 +76,11 @@ pub struct CrawlSummary {
     pub problems: Vec<Problem>,
     pub generation: u64,
     pub duration_secs: f64,
+    /// The crawl stopped at `--deadline`; `pending` URLs are left for the next run.
+    #[serde(default)]
+    pub stopped_at_deadline: bool,
+    #[serde(default)]
+    pub pending: u64,
 }
 
 impl CrawlSummary {
@@ -177,7 +185,14 @@ pub async fn crawl(
     let mut running = FuturesUnordered::new();
     let mut last_log = Instant::now();
 
+    let stop_at = opts
+        .deadline
+        .map(|d| tokio::time::Instant::from_std(started + d));
     loop {
+        if stop_at.is_some_and(|t| tokio::time::Instant::now() >= t) {
+            summary.stopped_at_deadline = true;
+            break;
+        }
         while running.len() < c.concurrency {
             let Some(task) = frontier.pop() else { break };
             inflight.insert(task.url.to_string(), task.depth);
@@ -188,7 +203,14 @@ pub async fn crawl(
                 (task, out)
             });
         }
-        let Some((task, out)) = running.next().await else {
+        let next = match stop_at {
+            Some(t) => match tokio::time::timeout_at(t, running.next()).await {
+                Ok(next) => next,
+                Err(_) => continue, // the deadline check above ends the loop
+            },
+            None => running.next().await,
+        };
+        let Some((task, out)) = next else {
             break;
         };
         inflight.remove(task.url.as_str());
@@ -233,6 +255,9 @@ pub async fn crawl(
         }
     }
     progress.finish();
+    // Reads cut off by the deadline stay in `inflight`, saved as pending with the commit.
+    drop(running);
+    summary.pending = (frontier.len() + inflight.len()) as u64;
 
     summary.requests = fetcher.stats.requests.load(Ordering::Relaxed);
     summary.bytes = fetcher.stats.bytes.load(Ordering::Relaxed);
@@ -248,7 +273,7 @@ pub async fn crawl(
         &inflight,
         &key,
         &summary,
-        true,
+        !summary.stopped_at_deadline,
     )?;
     writer.close()?;
     // Validators only save requests; failing to keep them is not worth failing the crawl.

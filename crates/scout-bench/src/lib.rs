@@ -20,6 +20,7 @@ pub mod http_bench;
 pub mod index_bench;
 pub mod lexicon;
 pub mod memory_bench;
+pub mod nightly_bench;
 pub mod orchestrate;
 pub mod peers;
 pub mod procs;

@@ -117,6 +117,19 @@ enum Cmd {
         #[arg(long, default_value = "target/bench/rate-index")]
         index: PathBuf,
     },
+    /// The nightly job at the documented limits (× --scale): requests per creator on a first
+    /// crawl and a refresh, planned and actual time, creators covered per night.
+    Nightly {
+        #[arg(long, default_value_t = 400)]
+        creators: u64,
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        /// Multiply every documented rate by this, so that the run takes minutes.
+        #[arg(long, default_value_t = 50.0)]
+        scale: f64,
+        #[arg(long, default_value = "target/bench/nightly-index")]
+        index: PathBuf,
+    },
     /// Print the seed URLs of the first N creators of a running world (for manual peer runs).
     Seeds {
         #[arg(long, value_delimiter = ',', required = true)]
@@ -309,6 +322,20 @@ fn main() -> ExitCode {
             match rt.block_on(crawl_bench::fidelity(&world, rate, burst, secs, &index)) {
                 Ok(v) => report("rate-limit fidelity", v),
                 Err(e) => fail("rate", e),
+            }
+        }
+        Cmd::Nightly {
+            creators,
+            seed,
+            scale,
+            index,
+        } => {
+            let rt = runtime(workers());
+            match rt.block_on(scout_bench::nightly_bench::run(
+                creators, seed, scale, &index,
+            )) {
+                Ok(v) => report("nightly job at the documented limits", v),
+                Err(e) => fail("nightly", e),
             }
         }
         Cmd::Seeds {

@@ -98,6 +98,18 @@ pub async fn spawn(
     port: u16,
     anchor: chrono::DateTime<chrono::Utc>,
 ) -> std::io::Result<WorldServer> {
+    spawn_weighted(seed, creators, ips, port, anchor, Vec::new()).await
+}
+
+/// [`spawn`] with creators spread over the hosts by `host_weights` (see `World::host_of`).
+pub async fn spawn_weighted(
+    seed: u64,
+    creators: u64,
+    ips: &[IpAddr],
+    port: u16,
+    anchor: chrono::DateTime<chrono::Utc>,
+    host_weights: Vec<u64>,
+) -> std::io::Result<WorldServer> {
     let mut listeners = Vec::new();
     for ip in ips {
         listeners.push(tokio::net::TcpListener::bind(SocketAddr::new(*ip, port)).await?);
@@ -107,7 +119,9 @@ pub async fn spawn(
         .map(|l| l.local_addr())
         .collect::<Result<_, _>>()?;
     let hosts = addrs.iter().map(|a| format!("http://{a}")).collect();
-    let world = Arc::new(World::new(seed, creators, hosts, anchor));
+    let mut world = World::new(seed, creators, hosts, anchor);
+    world.host_weights = host_weights;
+    let world = Arc::new(world);
     let log = Arc::new(RequestLog::new(addrs.len()));
     for (host, listener) in listeners.into_iter().enumerate() {
         let state = HostState {

@@ -25,7 +25,16 @@ pub struct World {
     pub hosts: Vec<String>,
     /// "Now" for the world: posts are dated before it.
     pub anchor: DateTime<Utc>,
+    /// Relative share of creators per host; empty = interleaved evenly. The nightly benchmark
+    /// spreads creators like the fediverse: a few large servers and a long tail.
+    pub host_weights: Vec<u64>,
+    /// Nights since the first crawl: each night about [`GROWN_SHARE`] of the posts that
+    /// exist gain a reply (what a refresh has to find).
+    pub day: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
+
+/// Share of posts that gain a reply each night.
+pub const GROWN_SHARE: f64 = 0.1;
 
 /// How a creator is read: web pages (schema.org JSON-LD) or the Mastodon API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +123,8 @@ impl World {
             creators,
             hosts,
             anchor,
+            host_weights: Vec::new(),
+            day: Default::default(),
         }
     }
 
@@ -128,7 +139,28 @@ impl World {
     }
 
     pub fn host_of(&self, i: u64) -> usize {
-        (i % self.hosts.len() as u64) as usize
+        let n = self.hosts.len().min(self.host_weights.len());
+        if n == 0 {
+            return (i % self.hosts.len() as u64) as usize;
+        }
+        // A deterministic weighted pick per creator.
+        let total: u64 = self.host_weights[..n].iter().sum();
+        let mut x = Rng::for_key(self.seed ^ 0x5eed, &[i]).below(total.max(1));
+        for (h, w) in self.host_weights[..n].iter().enumerate() {
+            if x < *w {
+                return h;
+            }
+            x -= w;
+        }
+        n - 1
+    }
+
+    /// Replies post `j` of creator `i` gained after the first crawl, by tonight.
+    fn grown(&self, i: u64, j: u64) -> u64 {
+        let day = self.day.load(std::sync::atomic::Ordering::Relaxed);
+        (1..=day)
+            .filter(|d| Rng::for_key(self.seed ^ 0x9e0, &[i, j, *d]).chance(GROWN_SHARE))
+            .count() as u64
     }
 
     pub fn handle(&self, i: u64) -> String {
@@ -308,9 +340,10 @@ impl World {
         let published_at =
             self.anchor - Duration::days(days as i64) - Duration::minutes(rng.range(0, 900) as i64);
         let total = (c.followers as f64 * c.engagement * (0.5 + rng.unit())).round() as u64;
-        let comments_n = (total / 40).min(rng.range(0, 8));
+        let first = (total / 40).min(rng.range(0, 8));
+        let comments_n = first + self.grown(c.index, j);
         let shares = total / 20;
-        let likes = total.saturating_sub(shares + comments_n);
+        let likes = total.saturating_sub(shares + first);
         let comments = self.comments(c, &mut rng, lang, niche, published_at, comments_n);
         PostSpec {
             index: j,
