@@ -98,6 +98,8 @@ async fn a_deadline_stops_cleanly_and_the_rest_is_resumable() {
     // 20 creators × 3 pages at 5/s: far longer than the deadline.
     cfg.crawl.rate_per_host = 5.0;
     cfg.crawl.burst = 1;
+    // One host: creators one or two at a time, so that some finish before the deadline.
+    cfg.crawl.concurrency = 2;
     let dir = common::tempdir();
     let index = CreatorIndex::open_or_create(dir.path()).unwrap();
     let opts = |deadline| CrawlOptions {
