@@ -126,7 +126,7 @@ async fn a_429_is_never_retried_before_its_reset() {
     cfg.max_retry_after_secs = 2.0;
     let f = fetcher(&cfg);
     let err = f.get(&srv.url("/limited")).await.unwrap_err();
-    assert_eq!(err.kind(), "http_429");
+    assert_eq!(err.kind().label(), "http_429");
     assert_eq!(srv.hits_for("/limited"), 1, "not retried before the reset");
     f.get(&srv.url("/after")).await.unwrap();
     let hits = srv.hits();
