@@ -196,12 +196,8 @@ async fn read_threads(
     let api_base = &ctx.config.sources.bluesky.api_base;
     let subject = &profile.profile.profile_url;
     let known = (ctx.known)(subject);
-    let read = super::threads::select(
-        posts,
-        known.as_ref(),
-        ctx.config.sources.bluesky.max_threads,
-    );
-    super::threads::carry_over(posts, known.as_ref(), &read);
+    let max_threads = ctx.config.sources.bluesky.max_threads;
+    let read = super::threads::choose(posts, known.as_ref(), max_threads);
     for &i in &read {
         let post = &mut posts[i];
         let Some(req) = xrpc(

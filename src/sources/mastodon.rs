@@ -274,12 +274,8 @@ async fn read_threads(
     out: &mut SourceOutput,
 ) {
     let known = (ctx.known)(&account.url);
-    let read = super::threads::select(
-        posts,
-        known.as_ref(),
-        ctx.config.sources.mastodon.max_threads,
-    );
-    super::threads::carry_over(posts, known.as_ref(), &read);
+    let max_threads = ctx.config.sources.mastodon.max_threads;
+    let read = super::threads::choose(posts, known.as_ref(), max_threads);
     for &i in &read {
         let post = &mut posts[i];
         let Some(u) = api_url(base, &["api", "v1", "statuses", &post.id, "context"], &[]) else {

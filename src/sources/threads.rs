@@ -10,6 +10,14 @@ use std::collections::HashMap;
 
 use crate::model::{Post, RawProfile};
 
+/// The threads to read (indices into `posts`, newest first); every other post gets the
+/// comments stored for it last time.
+pub fn choose(posts: &mut [Post], known: Option<&RawProfile>, max_threads: usize) -> Vec<usize> {
+    let read = select(posts, known, max_threads);
+    carry_over(posts, known, &read);
+    read
+}
+
 /// Indices into `posts` of the threads to read, newest first.
 pub fn select(posts: &[Post], known: Option<&RawProfile>, max_threads: usize) -> Vec<usize> {
     let before: HashMap<&str, u64> = known

@@ -106,3 +106,62 @@ async fn a_crawl_of_the_world_indexes_the_generated_creators() {
         assert_eq!(comments(&stored), comments(&raw), "{}", raw.profile_url);
     }
 }
+
+/// The nightly job's request budget over real sockets: a first crawl reads at most 12
+/// requests per creator; after a night in which about a tenth of the posts gained a reply, a
+/// refresh reads only those threads (≤ 3 requests per creator) and keeps every stored comment.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_reads_only_the_threads_that_grew() {
+    let srv = server::spawn(13, 40, &loopback_hosts(2), 0, chrono::Utc::now())
+        .await
+        .expect("bind 127.0.0.2 and 127.0.0.3");
+    let w = &srv.world;
+    let mut cfg = bench_config(500.0, 10, 8);
+    cfg.sources.mastodon.rate = 500.0;
+    let dir = tempfile::tempdir().unwrap();
+    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
+    let first = scout::crawl::crawl(
+        &cfg,
+        &index,
+        CrawlOptions {
+            seeds: w.seeds(40, Format::Mastodon),
+            mode: "test".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(first.creators_new, 40, "{first:?}");
+    assert!(first.requests <= 40 * 12, "{} requests", first.requests);
+    let comments = |i: u64| -> usize {
+        let c = index.get(&w.mastodon_profile_url(i)).unwrap().unwrap();
+        c.raw.unwrap().posts.iter().map(|p| p.comments.len()).sum()
+    };
+    let before: Vec<usize> = (0..40).map(comments).collect();
+
+    w.day.store(1, std::sync::atomic::Ordering::Relaxed);
+    let s = scout::crawl::refresh::refresh(
+        &cfg,
+        &index,
+        std::time::Duration::ZERO,
+        None,
+        Vec::new(),
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.creators_updated, 40, "{s:?}");
+    assert!(
+        s.requests <= 40 * 3,
+        "{} requests for 40 creators",
+        s.requests
+    );
+    assert!(s.requests < first.requests);
+    // Threads not read again keep their comments; the grown ones gained theirs.
+    let after: Vec<usize> = (0..40).map(comments).collect();
+    assert!(
+        before.iter().zip(&after).all(|(b, a)| a >= b),
+        "{before:?} → {after:?}"
+    );
+    assert!(after.iter().sum::<usize>() > before.iter().sum::<usize>());
+}
