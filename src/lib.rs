@@ -7,6 +7,7 @@
 //! line the thin binary in `main.rs` calls.
 
 pub mod bench;
+pub mod campaign;
 pub mod cli;
 pub mod config;
 pub mod crawl;

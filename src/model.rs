@@ -215,6 +215,14 @@ pub struct CreatorRecord {
     /// avoided categories). An addition beside `explain`, which holds numbers only.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub evidence: Option<serde_json::Value>,
+    /// Search results with `evidence` only: the creator's posts that best match the query,
+    /// best first (what an outreach message quotes).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub evidence_posts: Option<Vec<EvidencePost>>,
+    /// Search results with `evidence` and `buyer` only: the audience comments that best match
+    /// the described buyer (addition).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub evidence_comments: Option<Vec<String>>,
 
     // ---- additions beyond INTERFACE.md ----
     /// Posts per week over the indexed posts; null with fewer than two dated posts.
@@ -236,6 +244,19 @@ pub struct CreatorRecord {
     /// Consecutive refreshes that found the profile gone (404/410); reset by a success.
     #[serde(default)]
     pub gone_strikes: u32,
+}
+
+/// One post quoted as evidence for a search result (INTERFACE.md `evidence_posts`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvidencePost {
+    pub url: String,
+    pub published_at: Option<DateTime<Utc>>,
+    /// The best passage, HTML-escaped, with the query's words in `<b>…</b>`.
+    pub snippet: String,
+    pub likes: Option<u64>,
+    pub comments: Option<u64>,
+    pub shares: Option<u64>,
+    pub views: Option<u64>,
 }
 
 /// A problem met while crawling or parsing that did not stop the crawl.

@@ -125,6 +125,7 @@ pub async fn crawl(
     let fetcher = Fetcher::new(&config.crawl)?;
     fetcher.import_validators(super::state::load_validators(index.path()));
     let extractor = Arc::new(Extractor::new(config)?);
+    let mut campaigns = crate::campaign::Monitor::for_index(index.path(), config);
     let c = &config.crawl;
     let mut frontier = Frontier::new(c.max_depth, c.max_pages, c.max_pages_per_host);
     let mut summary = CrawlSummary {
@@ -198,6 +199,7 @@ pub async fn crawl(
             frontier: &mut frontier,
             summary: &mut summary,
             opts: &opts,
+            campaigns: &mut campaigns,
         };
         batch.apply(task.url.as_str(), task.depth, out).await?;
 
@@ -265,6 +267,7 @@ struct Batch<'a> {
     frontier: &'a mut Frontier,
     summary: &'a mut CrawlSummary,
     opts: &'a CrawlOptions,
+    campaigns: &'a mut crate::campaign::Monitor,
 }
 
 /// What reading one frontier URL produced.
@@ -384,6 +387,7 @@ impl Batch<'_> {
         .await
         .map_err(|e| crate::Error::Other(format!("extraction task failed: {e}")))?;
         self.writer.upsert(&record, &raw)?;
+        self.campaigns.observe_or_warn(&raw, record.fetched_at);
         if previous.is_some() {
             self.summary.creators_updated += 1;
         } else {
