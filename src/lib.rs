@@ -6,7 +6,6 @@
 //! [`model`] holds the creator/post/comment types every stage shares; [`cli`] is the command
 //! line the thin binary in `main.rs` calls.
 
-pub mod bench;
 pub mod campaign;
 pub mod cli;
 pub mod config;
@@ -16,9 +15,12 @@ pub mod extract;
 pub mod fixture_server;
 pub mod index;
 pub mod model;
+pub mod net;
 pub mod rank;
 pub mod server;
 pub mod sources;
+#[cfg(test)]
+mod testgen;
 
 pub use config::Config;
 pub use error::{Error, Result};
