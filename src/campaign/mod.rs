@@ -213,6 +213,25 @@ pub fn list(dir: &Path) -> Result<Vec<Campaign>> {
     Ok(out)
 }
 
+/// The report of campaign `name` in `dir`; `None` when there is no such campaign.
+pub fn report_named(
+    dir: &Path,
+    name: &str,
+    overexposure_share: f64,
+    resolve: impl Fn(&str) -> Option<String>,
+) -> Result<Option<Report>> {
+    let Some(c) = load(dir, name)? else {
+        return Ok(None);
+    };
+    let recorded = store::Recorded::load(dir, name)?;
+    Ok(Some(build_report(
+        &c,
+        &recorded,
+        overexposure_share,
+        resolve,
+    )))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use super::Campaign;
 use super::store::{CreatorState, Disclosure, Recorded, RecordedPost};
+use crate::rank::csv_rows::opt as cell;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
@@ -290,10 +291,6 @@ pub const CSV_HEADER: [&str; 17] = [
     "sponsored_share_30d",
 ];
 
-fn cell<T: ToString>(x: Option<T>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
-}
-
 pub fn csv_rows(r: &Report) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for c in &r.creators {
@@ -321,12 +318,7 @@ pub fn csv_rows(r: &Report) -> Vec<Vec<String>> {
                 cell(p.shares),
                 cell(p.views),
                 cell(p.engagement_vs_median),
-                cell(p.disclosure.map(|d| {
-                    serde_json::to_value(d)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                })),
+                cell(p.disclosure.map(|d| d.as_str())),
                 cell(p.genuine_comment_share),
                 cell(p.purchase_intent_comments),
                 p.deleted.to_string(),

@@ -19,6 +19,16 @@ pub enum Disclosure {
     Unclear,
 }
 
+impl Disclosure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disclosure::Present => "present",
+            Disclosure::Missing => "missing",
+            Disclosure::Unclear => "unclear",
+        }
+    }
+}
+
 /// One brand post as last read (figures frozen once the post is gone).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RecordedPost {
