@@ -2,6 +2,7 @@
 //! Topic files below; shared helpers in `common`.
 
 mod browser;
+mod campaigns;
 mod common;
 mod consent;
 mod crawler;

@@ -188,9 +188,12 @@ pub fn record(
         } else {
             matched
         };
-        state
-            .posts
-            .insert(key.clone(), recorded_post(p, key, matched, first_seen, now));
+        let mut rp = recorded_post(p, key, matched, first_seen, now);
+        rp.engagement_vs_median = match (interactions(p), state.median_interactions) {
+            (Some(n), Some(m)) if m > 0.0 => Some((n as f64 / m * 100.0).round() / 100.0),
+            _ => None,
+        };
+        state.posts.insert(key.clone(), rp);
     }
     let oldest = raw.posts.iter().filter_map(|p| p.published_at).min();
     for (key, rp) in state.posts.iter_mut() {
@@ -239,6 +242,7 @@ fn recorded_post(
             .or_else(|| (!p.comments.is_empty()).then_some(p.comments.len() as u64)),
         shares: p.shares,
         views: p.views,
+        engagement_vs_median: None,
         language,
         disclosure: Some(disclosure(class)),
         comments_read: read,

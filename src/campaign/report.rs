@@ -3,8 +3,9 @@
 //! `GET /v1/campaigns/{name}`.
 //!
 //! - `engagement_vs_median` = the post's interactions (likes + comments + shares) / the median
-//!   interactions of the creator's posts as last read (1.4 = 40 % above their usual); null when
-//!   either is unknown or the median is 0.
+//!   interactions of the creator's posts, both as last read with the post (1.4 = 40 % above
+//!   their usual; a deleted post keeps its last value); null when either is unknown or the
+//!   median is 0.
 //! - `overexposed`: the creator's `sponsored_share_30d` is above `[campaigns]
 //!   overexposure_share`.
 //! - Top performers first: creators who posted, by their best `engagement_vs_median` (unknown
@@ -104,11 +105,7 @@ fn interactions(likes: Option<u64>, comments: Option<u64>, shares: Option<u64>) 
     Some(likes.unwrap_or(0) + comments.unwrap_or(0) + shares.unwrap_or(0))
 }
 
-fn post_report(p: &RecordedPost, median: Option<f64>) -> PostReport {
-    let vs = match (interactions(p.likes, p.comments, p.shares), median) {
-        (Some(n), Some(m)) if m > 0.0 => Some(round2(n as f64 / m)),
-        _ => None,
-    };
+fn post_report(p: &RecordedPost) -> PostReport {
     PostReport {
         url: p.url.clone(),
         published_at: p.published_at,
@@ -117,7 +114,7 @@ fn post_report(p: &RecordedPost, median: Option<f64>) -> PostReport {
         comments: p.comments,
         shares: p.shares,
         views: p.views,
-        engagement_vs_median: vs,
+        engagement_vs_median: p.engagement_vs_median,
         disclosure: p.disclosure,
         genuine_comment_share: p.genuine_comment_share,
         purchase_intent_comments: p.purchase_intent_comments,
@@ -150,7 +147,7 @@ fn creator_report(
     let mut posts: Vec<PostReport> = st
         .posts
         .values()
-        .map(|p| post_report(p, st.median_interactions))
+        .map(post_report)
         .collect();
     posts.sort_by_key(|p| (p.published_at, p.url.clone()));
     CreatorReport {
@@ -337,6 +334,7 @@ mod tests {
     fn rp(url: &str, likes: u64, d: Disclosure) -> RecordedPost {
         RecordedPost {
             url: url.into(),
+            engagement_vs_median: Some(likes as f64 / 10.0),
             likes: Some(likes),
             comments: Some(0),
             shares: Some(0),

@@ -39,6 +39,8 @@ pub struct RecordedPost {
     pub comments: Option<u64>,
     pub shares: Option<u64>,
     pub views: Option<u64>,
+    /// Interactions / the creator's median when last read (kept with the figures).
+    pub engagement_vs_median: Option<f64>,
     /// ISO 639-1 language of the post, the one its disclosure was judged in.
     pub language: Option<String>,
     pub disclosure: Option<Disclosure>,
