@@ -144,11 +144,7 @@ fn creator_report(
             read_at: None,
         };
     };
-    let mut posts: Vec<PostReport> = st
-        .posts
-        .values()
-        .map(post_report)
-        .collect();
+    let mut posts: Vec<PostReport> = st.posts.values().map(post_report).collect();
     posts.sort_by_key(|p| (p.published_at, p.url.clone()));
     CreatorReport {
         profile_url: profile_url.to_string(),

@@ -181,6 +181,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(routes::page))
         .route("/page.css", get(routes::page_css))
         .route("/page.js", get(routes::page_js))
+        .route("/campaigns.js", get(routes::campaigns_js))
         .route("/v1/search", get(routes::search))
         .route("/v1/search.csv", get(routes::search_csv))
         .route("/v1/creators/{id}", get(routes::creator))

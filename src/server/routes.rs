@@ -23,6 +23,7 @@ pub const MAX_ID_CHARS: usize = 512;
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_CSS: &str = include_str!("page.css");
 const PAGE_JS: &str = include_str!("page.js");
+const CAMPAIGNS_JS: &str = include_str!("campaigns.js");
 
 /// The page loads only its own script and style and talks only to this server.
 const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -258,6 +259,10 @@ pub async fn page_css() -> Response {
 
 pub async fn page_js() -> Response {
     asset(PAGE_JS, "text/javascript; charset=utf-8")
+}
+
+pub async fn campaigns_js() -> Response {
+    asset(CAMPAIGNS_JS, "text/javascript; charset=utf-8")
 }
 
 pub async fn not_found() -> AppError {

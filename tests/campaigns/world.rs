@@ -32,40 +32,112 @@ pub struct Creator {
 fn filler(lang: &str) -> Vec<(i64, &'static str, u64, u64, Vec<&'static str>)> {
     if lang == "es" {
         vec![
-            (5, "Mi rutina de mañana para piel sensible: limpiador suave, sérum de niacinamida y protector solar. #pielsensible", 20, 2, vec![]),
-            (8, "Probando un sérum de vitamina C durante dos semanas, os cuento los resultados pronto. #skincare", 24, 1, vec![]),
-            (12, "Cómo hidratar la piel en invierno sin obstruir los poros, mis tres básicos. #cuidadodelapiel", 18, 3, vec![]),
-            (16, "Protector solar también en días nublados, siempre, la piel lo agradece. #skincare", 22, 0, vec![]),
+            (
+                5,
+                "Mi rutina de mañana para piel sensible: limpiador suave, sérum de niacinamida y protector solar. #pielsensible",
+                20,
+                2,
+                vec![],
+            ),
+            (
+                8,
+                "Probando un sérum de vitamina C durante dos semanas, os cuento los resultados pronto. #skincare",
+                24,
+                1,
+                vec![],
+            ),
+            (
+                12,
+                "Cómo hidratar la piel en invierno sin obstruir los poros, mis tres básicos. #cuidadodelapiel",
+                18,
+                3,
+                vec![],
+            ),
+            (
+                16,
+                "Protector solar también en días nublados, siempre, la piel lo agradece. #skincare",
+                22,
+                0,
+                vec![],
+            ),
         ]
     } else {
         vec![
-            (5, "My calm morning routine for sensitive skin: gentle cleanser, niacinamide serum and sunscreen. #skincare", 20, 2, vec![]),
-            (8, "Two weeks testing a vitamin C serum, full review of the texture and results soon. #skincare", 24, 1, vec![]),
-            (12, "How I keep my skin barrier happy in winter without heavy creams or clogged pores. #skincare", 18, 3, vec![]),
-            (16, "Sunscreen on cloudy days too, every single day, your future skin will thank you. #skincare", 22, 0, vec![]),
+            (
+                5,
+                "My calm morning routine for sensitive skin: gentle cleanser, niacinamide serum and sunscreen. #skincare",
+                20,
+                2,
+                vec![],
+            ),
+            (
+                8,
+                "Two weeks testing a vitamin C serum, full review of the texture and results soon. #skincare",
+                24,
+                1,
+                vec![],
+            ),
+            (
+                12,
+                "How I keep my skin barrier happy in winter without heavy creams or clogged pores. #skincare",
+                18,
+                3,
+                vec![],
+            ),
+            (
+                16,
+                "Sunscreen on cloudy days too, every single day, your future skin will thank you. #skincare",
+                22,
+                0,
+                vec![],
+            ),
         ]
     }
 }
 
 pub fn creators() -> Vec<Creator> {
-    let mut lena = Creator { name: "lena_glow", id: 1, lang: "en", followers: 4200, posts: filler("en") };
+    let mut lena = Creator {
+        name: "lena_glow",
+        id: 1,
+        lang: "en",
+        followers: 4200,
+        posts: filler("en"),
+    };
     lena.posts.push((BRAND_DAYS_AGO, "#ad My new evening step: the @glowco spring serum, light and calming on sensitive skin. Use code SAVE10 at https://glowco.example/serum #glowspring", 52, 4, vec![
         "Where can I buy this serum? It looks perfect for my dry skin",
         "Does it ship to Canada? I have been looking for something calming",
         "so pretty",
         "Love it!",
     ]));
-    let mut maya = Creator { name: "maya_skin", id: 2, lang: "en", followers: 3100, posts: filler("en") };
+    let mut maya = Creator {
+        name: "maya_skin",
+        id: 2,
+        lang: "en",
+        followers: 3100,
+        posts: filler("en"),
+    };
     maya.posts.push((BRAND_DAYS_AGO, "Obsessed with the @glowco spring serum for my night routine, my skin feels so soft and calm in the morning https://glowco.example/spring", 30, 2, vec![
         "Is it good for oily skin too? My forehead gets shiny by noon",
     ]));
     maya.posts.push((2, "Second week with my favourite serum, still loving the texture on sensitive skin https://bit.ly/glowco-spring", 40, 1, vec![]));
-    let mut sofia = Creator { name: "sofia_piel", id: 3, lang: "es", followers: 2600, posts: filler("es") };
+    let mut sofia = Creator {
+        name: "sofia_piel",
+        id: 3,
+        lang: "es",
+        followers: 2600,
+        posts: filler("es"),
+    };
     sofia.posts.push((BRAND_DAYS_AGO, "#publi Mi nuevo sérum de noche de Glow Co, textura ligera y calmante para piel sensible. Con el código SAVE 10 tenéis un descuento en la web.", 35, 3, vec![
         "¿Dónde lo compro? ¿Hacen envíos a México?",
         "qué bonito",
     ]));
-    let mut noah = Creator { name: "noah_natural", id: 4, lang: "en", followers: 5200, posts: filler("en") };
+    let mut noah = Creator {
+        name: "noah_natural",
+        id: 4,
+        lang: "en",
+        followers: 5200,
+        posts: filler("en"),
+    };
     noah.posts.push((40, "Old giveaway from last season, the code SAVE10 has expired, thanks for joining in everyone. #skincare", 15, 0, vec![]));
     vec![lena, maya, sofia, noah]
 }
@@ -100,10 +172,12 @@ fn html(text: &str) -> String {
             ));
         } else if let Some(user) = word.strip_prefix('@') {
             out.push_str(&format!(
-                "<span class=\"h-card\"><a href=\"https://brand.example/@{user}\" class=\"u-url mention\">@<span>{user}</span></a></span>"
+                "<span class=\"h-card\"><a href=\"{{{{base}}}}/@{user}\" class=\"u-url mention\">@<span>{user}</span></a></span>"
             ));
         } else if word.starts_with("https://") {
-            out.push_str(&format!("<a href=\"{word}\" rel=\"nofollow noopener\" target=\"_blank\">{word}</a>"));
+            out.push_str(&format!(
+                "<a href=\"{word}\" rel=\"nofollow noopener\" target=\"_blank\">{word}</a>"
+            ));
         } else {
             out.push_str(&word.replace('&', "&amp;").replace('<', "&lt;"));
         }
@@ -126,7 +200,7 @@ fn status(c: &Creator, i: usize, now: chrono::DateTime<Utc>) -> Value {
     let mentions: Vec<Value> = text
         .split(' ')
         .filter_map(|w| w.strip_prefix('@'))
-        .map(|u| json!({"id": "1300", "username": u, "acct": format!("{u}@brand.example"), "url": format!("https://brand.example/@{u}")}))
+        .map(|u| json!({"id": "1300", "username": u, "acct": u, "url": format!("{{{{base}}}}/@{u}")}))
         .collect();
     json!({
         "id": sid,
@@ -172,10 +246,16 @@ fn write(path: &Path, v: &Value) {
 pub fn write_world(dir: &Path, deleted: &[String]) {
     let now = Utc::now();
     std::fs::write(dir.join("robots.txt"), "User-agent: *\nAllow: /\n").unwrap();
-    write(&dir.join("api/v1/instance"), &json!({"uri": "glow.test", "version": "4.3.0"}));
+    write(
+        &dir.join("api/v1/instance"),
+        &json!({"uri": "glow.test", "version": "4.3.0"}),
+    );
     let api = dir.join("api/v1");
     for c in creators() {
-        write(&api.join(format!("accounts/lookup?acct={}", c.name)), &account(&c));
+        write(
+            &api.join(format!("accounts/lookup?acct={}", c.name)),
+            &account(&c),
+        );
         let mut order: Vec<usize> = (0..c.posts.len()).collect();
         order.sort_by_key(|&i| c.posts[i].0);
         let statuses: Vec<Value> = order
@@ -184,7 +264,10 @@ pub fn write_world(dir: &Path, deleted: &[String]) {
             .map(|&i| status(&c, i, now))
             .collect();
         let id = format!("1200000000000000{:02}", c.id);
-        write(&api.join(format!("accounts/{id}/statuses?limit=40")), &Value::Array(statuses));
+        write(
+            &api.join(format!("accounts/{id}/statuses?limit=40")),
+            &Value::Array(statuses),
+        );
         for i in 0..c.posts.len() {
             let descendants: Vec<Value> = c.posts[i]
                 .4
@@ -202,5 +285,8 @@ pub fn write_world(dir: &Path, deleted: &[String]) {
 
 /// The seed profile URLs.
 pub fn seeds(base: &str) -> Vec<String> {
-    creators().iter().map(|c| format!("{base}/@{}", c.name)).collect()
+    creators()
+        .iter()
+        .map(|c| format!("{base}/@{}", c.name))
+        .collect()
 }
