@@ -173,7 +173,7 @@ pub fn record(
         let key = if p.url.is_empty() { &p.id } else { &p.url };
         seen.insert(key);
         // Undated posts cannot be placed after the start; they are not counted.
-        if !p.published_at.is_some_and(|t| t >= since) {
+        if p.published_at.is_none_or(|t| t < since) {
             continue;
         }
         let matched = markers.find(p);
