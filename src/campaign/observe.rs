@@ -157,17 +157,6 @@ pub fn record(
         .map(|n| n as f64)
         .collect();
     state.median_interactions = median(&mut counts);
-    let window = now - Duration::days(SPONSORED_WINDOW_DAYS);
-    let recent: Vec<&Post> = raw
-        .posts
-        .iter()
-        .filter(|p| p.published_at.is_some_and(|t| t > window && t <= now))
-        .collect();
-    state.sponsored_share_30d = (!recent.is_empty()).then(|| {
-        let sponsored = recent.iter().filter(|p| judge(p).1.is_sponsored()).count();
-        crate::extract::text::round3(sponsored as f64 / recent.len() as f64)
-    });
-
     let mut seen: HashSet<&str> = HashSet::new();
     for p in &raw.posts {
         let key = if p.url.is_empty() { &p.id } else { &p.url };
@@ -195,6 +184,23 @@ pub fn record(
         };
         state.posts.insert(key.clone(), rp);
     }
+    // The campaign's own posts count as sponsored whatever their wording: the brand paid.
+    let window = now - Duration::days(SPONSORED_WINDOW_DAYS);
+    let recent: Vec<&Post> = raw
+        .posts
+        .iter()
+        .filter(|p| p.published_at.is_some_and(|t| t > window && t <= now))
+        .collect();
+    state.sponsored_share_30d = (!recent.is_empty()).then(|| {
+        let sponsored = recent
+            .iter()
+            .filter(|p| {
+                let key = if p.url.is_empty() { &p.id } else { &p.url };
+                state.posts.contains_key(key.as_str()) || judge(p).1.is_sponsored()
+            })
+            .count();
+        crate::extract::text::round3(sponsored as f64 / recent.len() as f64)
+    });
     let oldest = raw.posts.iter().filter_map(|p| p.published_at).min();
     for (key, rp) in state.posts.iter_mut() {
         if seen.contains(key.as_str()) {
