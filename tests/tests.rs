@@ -10,6 +10,7 @@ mod crawler_polite;
 mod crawler_server;
 mod fit;
 mod foundation;
+mod layers;
 mod platforms;
 mod ranking;
 mod refresh;
