@@ -135,6 +135,14 @@ pub struct Post {
     pub comments: Vec<Comment>,
 }
 
+impl Post {
+    /// Comments as published, else the number read; `None` when neither is known.
+    pub fn comments_known(&self) -> Option<u64> {
+        self.comments_count
+            .or_else(|| (!self.comments.is_empty()).then_some(self.comments.len() as u64))
+    }
+}
+
 /// A reply or comment on a post, by the audience or by the creator.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Comment {

@@ -243,9 +243,7 @@ fn recorded_post(
         published_at: p.published_at,
         matched,
         likes: p.likes,
-        comments: p
-            .comments_count
-            .or_else(|| (!p.comments.is_empty()).then_some(p.comments.len() as u64)),
+        comments: p.comments_known(),
         shares: p.shares,
         views: p.views,
         engagement_vs_median: None,

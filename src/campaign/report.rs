@@ -36,7 +36,7 @@ pub struct CreatorReport {
     pub profile_url: String,
     pub posted: bool,
     pub sponsored_share_30d: Option<f64>,
-    pub posts: Vec<PostReport>,
+    pub posts: Vec<RecordedPost>,
     // ---- additions ----
     pub handle: String,
     pub display_name: String,
@@ -45,27 +45,6 @@ pub struct CreatorReport {
     pub median_interactions: Option<f64>,
     /// When a crawl last read the creator; null when none has yet.
     pub read_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PostReport {
-    pub url: String,
-    pub published_at: Option<DateTime<Utc>>,
-    pub matched: Vec<String>,
-    pub likes: Option<u64>,
-    pub comments: Option<u64>,
-    pub shares: Option<u64>,
-    pub views: Option<u64>,
-    pub engagement_vs_median: Option<f64>,
-    pub disclosure: Option<Disclosure>,
-    pub genuine_comment_share: Option<f64>,
-    pub purchase_intent_comments: Option<u64>,
-    pub deleted: bool,
-    // ---- additions ----
-    pub purchase_intent_examples: Vec<String>,
-    pub comments_read: u64,
-    pub language: Option<String>,
-    pub excerpt: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -105,27 +84,6 @@ fn interactions(likes: Option<u64>, comments: Option<u64>, shares: Option<u64>) 
     Some(likes.unwrap_or(0) + comments.unwrap_or(0) + shares.unwrap_or(0))
 }
 
-fn post_report(p: &RecordedPost) -> PostReport {
-    PostReport {
-        url: p.url.clone(),
-        published_at: p.published_at,
-        matched: p.matched.clone(),
-        likes: p.likes,
-        comments: p.comments,
-        shares: p.shares,
-        views: p.views,
-        engagement_vs_median: p.engagement_vs_median,
-        disclosure: p.disclosure,
-        genuine_comment_share: p.genuine_comment_share,
-        purchase_intent_comments: p.purchase_intent_comments,
-        deleted: p.deleted,
-        purchase_intent_examples: p.purchase_intent_examples.clone(),
-        comments_read: p.comments_read,
-        language: p.language.clone(),
-        excerpt: p.excerpt.clone(),
-    }
-}
-
 fn creator_report(
     profile_url: &str,
     st: Option<&CreatorState>,
@@ -144,7 +102,7 @@ fn creator_report(
             read_at: None,
         };
     };
-    let mut posts: Vec<PostReport> = st.posts.values().map(post_report).collect();
+    let mut posts: Vec<RecordedPost> = st.posts.values().cloned().collect();
     posts.sort_by_key(|p| (p.published_at, p.url.clone()));
     CreatorReport {
         profile_url: profile_url.to_string(),
@@ -169,7 +127,7 @@ fn sum(xs: impl Iterator<Item = Option<u64>>) -> Option<u64> {
 }
 
 fn totals(creators: &[CreatorReport]) -> Totals {
-    let posts: Vec<&PostReport> = creators.iter().flat_map(|c| &c.posts).collect();
+    let posts: Vec<&RecordedPost> = creators.iter().flat_map(|c| &c.posts).collect();
     let mut t = Totals {
         creators: creators.len() as u64,
         posted: creators.iter().filter(|c| c.posted).count() as u64,

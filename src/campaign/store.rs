@@ -29,7 +29,8 @@ impl Disclosure {
     }
 }
 
-/// One brand post as last read (figures frozen once the post is gone).
+/// One brand post as last read (figures frozen once the post is gone). Serialised as the
+/// report's POST: INTERFACE.md's fields first, in its order, additions after.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RecordedPost {
     pub url: String,
@@ -41,17 +42,18 @@ pub struct RecordedPost {
     pub views: Option<u64>,
     /// Interactions / the creator's median when last read (kept with the figures).
     pub engagement_vs_median: Option<f64>,
-    /// ISO 639-1 language of the post, the one its disclosure was judged in.
-    pub language: Option<String>,
     pub disclosure: Option<Disclosure>,
-    /// Comments by others read under the post.
-    pub comments_read: u64,
     pub genuine_comment_share: Option<f64>,
     pub purchase_intent_comments: Option<u64>,
+    pub deleted: bool,
+    // ---- additions ----
     pub purchase_intent_examples: Vec<String>,
+    /// Comments by others read under the post.
+    pub comments_read: u64,
+    /// ISO 639-1 language of the post, the one its disclosure was judged in.
+    pub language: Option<String>,
     /// The first words of the post, to recognise it in a report.
     pub excerpt: String,
-    pub deleted: bool,
     pub first_seen: DateTime<Utc>,
     pub last_seen: DateTime<Utc>,
 }

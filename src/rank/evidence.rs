@@ -172,9 +172,7 @@ fn evidence_post(p: &Post, view: &View) -> EvidencePost {
         published_at: p.published_at,
         snippet: snippet.replace('\n', " "),
         likes: p.likes,
-        comments: p
-            .comments_count
-            .or_else(|| (!p.comments.is_empty()).then_some(p.comments.len() as u64)),
+        comments: p.comments_known(),
         shares: p.shares,
         views: p.views,
     }

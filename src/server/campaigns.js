@@ -14,32 +14,11 @@
   // The chart's right end: ×3 of the median (more is drawn full).
   var MAX_RATIO = 3;
 
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) e.className = cls;
-    if (text !== undefined && text !== null) e.textContent = text;
-    return e;
-  }
+  var el = window.scoutPage.el;
+  var link = window.scoutPage.link;
 
   function num(x) { return typeof x === "number" ? String(x) : "–"; }
   function pct(x) { return typeof x === "number" ? Math.round(x * 100) + " %" : "–"; }
-
-  function safeUrl(u) {
-    try {
-      var url = new URL(u, location.href);
-      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
-    } catch (e) { return null; }
-  }
-
-  function link(text, href) {
-    var h = safeUrl(href);
-    if (!h) return document.createTextNode(text);
-    var a = el("a", null, text);
-    a.href = h;
-    a.target = "_blank";
-    a.rel = "noopener noreferrer";
-    return a;
-  }
 
   function chart(ratio) {
     var svg = document.createElementNS(SVG, "svg");

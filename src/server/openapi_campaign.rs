@@ -47,6 +47,8 @@ pub fn report_schema() -> Value {
             "language": {"type": "string", "nullable": true},
             "excerpt": {"type": "string"},
             "deleted": {"type": "boolean", "description": "gone since it was recorded; figures as last read"},
+            "first_seen": {"type": "string", "format": "date-time"},
+            "last_seen": {"type": "string", "format": "date-time", "description": "the last crawl that read it"},
         }
     });
     json!({

@@ -163,6 +163,20 @@
     }
   }
 
+  // An outgoing link that opens apart, or plain text when the URL is not http(s).
+  function link(text, url) {
+    var href = safeUrl(url);
+    if (!href) return el("span", null, text);
+    var a = el("a", null, text);
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  // Shared with campaigns.js (loaded after this script).
+  window.scoutPage = { el: el, link: link };
+
   function humanise(key) {
     return SIGNAL_LABEL[key] || key.replace(/_/g, " ");
   }
@@ -281,17 +295,7 @@
       var li = el("li", "evidence-post");
       li.appendChild(snippetNode(p.snippet));
       var meta = el("p", "evidence-meta");
-      var date = p.published_at ? p.published_at.slice(0, 10) : "undated";
-      var href = safeUrl(p.url);
-      if (href) {
-        var a = el("a", null, date);
-        a.href = href;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        meta.appendChild(a);
-      } else {
-        meta.appendChild(document.createTextNode(date));
-      }
+      meta.appendChild(link(p.published_at ? p.published_at.slice(0, 10) : "undated", p.url));
       var figures = [["likes", p.likes], ["comments", p.comments], ["shares", p.shares], ["views", p.views]]
         .filter(function (f) { return typeof f[1] === "number"; })
         .map(function (f) { return f[1] + " " + f[0]; });
@@ -312,17 +316,7 @@
     var who = el("div", "who");
     var h = el("h2", "name");
     h.appendChild(el("span", "rank", rank + "."));
-    var name = r.display_name || r.handle || r.profile_url;
-    var href = safeUrl(r.profile_url);
-    if (href) {
-      var a = el("a", null, name);
-      a.href = href;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      h.appendChild(a);
-    } else {
-      h.appendChild(el("span", null, name));
-    }
+    h.appendChild(link(r.display_name || r.handle || r.profile_url, r.profile_url));
     who.appendChild(h);
     who.appendChild(el("p", "handle", (r.handle ? "@" + r.handle.replace(/^@/, "") + " · " : "") + r.platform));
     head.appendChild(who);
