@@ -32,6 +32,7 @@ pub struct Config {
     pub rank: RankWeights,
     pub refresh: RefreshConfig,
     pub server: ServerConfig,
+    pub campaigns: CampaignsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -325,6 +326,28 @@ impl Default for ServerConfig {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CampaignsConfig {
+    /// Campaign definitions and recorded posts; default: the `campaigns` folder beside the
+    /// index folder.
+    pub dir: Option<PathBuf>,
+    /// A campaign creator whose sponsored share over the last 30 days is above this is
+    /// flagged `overexposed` (0–1).
+    pub overexposure_share: f64,
+}
+
+pub const DEFAULT_OVEREXPOSURE_SHARE: f64 = 0.3;
+
+impl Default for CampaignsConfig {
+    fn default() -> Self {
+        CampaignsConfig {
+            dir: None,
+            overexposure_share: DEFAULT_OVEREXPOSURE_SHARE,
+        }
+    }
+}
+
 impl Config {
     /// Load `path` (or `./scout.toml` when present, else defaults) and apply `key=value`
     /// overrides. Strict: unknown keys and bad types are errors naming the key.
@@ -405,6 +428,13 @@ impl Config {
         }
         if self.rank.candidates == 0 {
             return bad("rank.candidates", "must be at least 1");
+        }
+        let o = self.campaigns.overexposure_share;
+        if !(o.is_finite() && (0.0..=1.0).contains(&o)) {
+            return bad(
+                "campaigns.overexposure_share",
+                "must be a share between 0 and 1",
+            );
         }
         Ok(())
     }

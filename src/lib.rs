@@ -16,6 +16,7 @@
 //!
 //! The benchmarks live apart, in the workspace package `crates/scout-bench`.
 
+pub mod campaign;
 pub mod cli;
 pub mod config;
 pub mod consent;

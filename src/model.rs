@@ -143,6 +143,14 @@ pub struct Post {
     pub comments: Vec<Comment>,
 }
 
+impl Post {
+    /// Comments as published, else the number read; `None` when neither is known.
+    pub fn comments_known(&self) -> Option<u64> {
+        self.comments_count
+            .or_else(|| (!self.comments.is_empty()).then_some(self.comments.len() as u64))
+    }
+}
+
 /// A reply or comment on a post, by the audience or by the creator.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Comment {
@@ -223,6 +231,14 @@ pub struct CreatorRecord {
     /// avoided categories). An addition beside `explain`, which holds numbers only.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub evidence: Option<serde_json::Value>,
+    /// Search results with `evidence` only: the creator's posts that best match the query,
+    /// best first (what an outreach message quotes).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub evidence_posts: Option<Vec<EvidencePost>>,
+    /// Search results with `evidence` and `buyer` only: the audience comments that best match
+    /// the described buyer (addition).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub evidence_comments: Option<Vec<String>>,
 
     // ---- additions beyond INTERFACE.md ----
     /// Posts per week over the indexed posts; null with fewer than two dated posts.
@@ -244,6 +260,19 @@ pub struct CreatorRecord {
     /// Consecutive refreshes that found the profile gone (404/410); reset by a success.
     #[serde(default)]
     pub gone_strikes: u32,
+}
+
+/// One post quoted as evidence for a search result (INTERFACE.md `evidence_posts`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvidencePost {
+    pub url: String,
+    pub published_at: Option<DateTime<Utc>>,
+    /// The best passage, HTML-escaped, with the query's words in `<b>…</b>`.
+    pub snippet: String,
+    pub likes: Option<u64>,
+    pub comments: Option<u64>,
+    pub shares: Option<u64>,
+    pub views: Option<u64>,
 }
 
 /// Stable creator id: 16 hex digits of FNV-1a 64 over the canonical profile URL.

@@ -55,7 +55,7 @@ fn base_args(profile: &Path) -> Vec<String> {
 }
 
 /// The DOM after the page's scripts ran (and its fetches finished) at `url`.
-async fn dump_dom(url: &str) -> String {
+pub async fn dump_dom(url: &str) -> String {
     let profile = common::tempdir();
     let mut cmd = tokio::process::Command::new(chromium());
     cmd.args(base_args(profile.path()))

@@ -17,6 +17,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("extract", 3),
     ("index", 4),
     ("rank", 5),
+    ("campaign", 5),
     ("crawl", 6),
     ("cli", 7),
     ("server", 7),

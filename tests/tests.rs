@@ -1,7 +1,8 @@
 //! All integration tests build into this one binary (linking once saves minutes on 2 cores).
 //! Topic files below; shared helpers in `common`.
 
-mod browser;
+pub mod browser;
+mod campaigns;
 mod common;
 mod consent;
 mod crawler;

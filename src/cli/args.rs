@@ -46,6 +46,52 @@ pub enum Command {
     Export(ExportArgs),
     /// Print the effective configuration (defaults + file + --set) as TOML.
     Config,
+    /// Campaign monitoring: the brand's mentions, codes and links in the creators' posts.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CampaignCommand {
+    /// Create a campaign, or add creators and brand markers to an existing one.
+    Add(CampaignAddArgs),
+    /// Every campaign with what it looks for.
+    List(JsonFlag),
+    /// Per creator and per post: posted or not yet, performance, disclosure, comments.
+    Report(CampaignReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignAddArgs {
+    /// Campaign name (letters, digits, - and _).
+    pub name: String,
+    /// Creator ids, profile URLs or handles (repeatable; several after one flag).
+    #[arg(long = "creator", num_args = 1..)]
+    pub creators: Vec<String>,
+    /// The brand's account, e.g. @glowco or @glowco@social.example (repeatable).
+    #[arg(long = "mention")]
+    pub mentions: Vec<String>,
+    /// Campaign hashtag, with or without # (repeatable).
+    #[arg(long = "hashtag")]
+    pub hashtags: Vec<String>,
+    /// Discount code; also found written with spaces or in lower case (repeatable).
+    #[arg(long = "code")]
+    pub codes: Vec<String>,
+    /// The brand's domain; subdomains and vanity short links count (repeatable).
+    #[arg(long = "link")]
+    pub links: Vec<String>,
+    /// First day whose posts count (YYYY-MM-DD); required for a new campaign.
+    #[arg(long)]
+    pub since: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CampaignReportArgs {
+    pub name: String,
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Args)]
@@ -133,6 +179,10 @@ pub struct FilterArgs {
     /// Each signal's contribution to the score.
     #[arg(long)]
     pub explain: bool,
+    /// Each result's 3 posts that best match the query, with a highlighted passage (and,
+    /// with --buyer, the comments that best match the buyer).
+    #[arg(long)]
+    pub evidence: bool,
     /// Free text describing the ideal buyer, matched against commenters' words.
     #[arg(long)]
     pub buyer: Option<String>,
@@ -174,6 +224,9 @@ impl FilterArgs {
         v.extend(self.ship_to.iter().map(|t| ("ship_to", t.clone())));
         if self.explain {
             v.push(("explain", "true".into()));
+        }
+        if self.evidence {
+            v.push(("evidence", "true".into()));
         }
         v
     }

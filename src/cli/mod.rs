@@ -2,6 +2,7 @@
 //! (0 success, 2 bad usage or config, 1 other fatal errors; a closed stdout pipe is success).
 
 pub mod args;
+pub mod campaign;
 pub mod commands;
 pub mod demo;
 pub mod output;
@@ -74,6 +75,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => rt.block_on(demo::run(&config, &cli.index, a)),
         Command::Stats(a) => commands::stats(&cli.index, a.json),
         Command::Export(_) => commands::export(&config, &cli.index),
+        Command::Campaign(c) => campaign::run(&config, &cli.index, c),
         Command::Config => {
             print!("{}", config.to_toml());
             Ok(())

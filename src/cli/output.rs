@@ -142,6 +142,21 @@ pub fn print_table(out: &mut impl Write, resp: &SearchResponse) -> std::io::Resu
             r.score.unwrap_or(0.0),
         )?;
         writeln!(out, "     {}  — {}", r.profile_url, clip(&reason(r), 110))?;
+        // `--evidence`: the posts an outreach message can quote.
+        for p in r.evidence_posts.iter().flatten() {
+            let snippet = crate::rank::evidence::plain_snippet(&p.snippet);
+            writeln!(
+                out,
+                "     ▸ {} {}  “{}”",
+                p.published_at
+                    .map_or("–".into(), |d| d.format("%Y-%m-%d").to_string()),
+                p.url,
+                clip(&snippet, 100)
+            )?;
+        }
+        for c in r.evidence_comments.iter().flatten() {
+            writeln!(out, "     buyer says: “{}”", clip(c, 100))?;
+        }
         if let Some(ex) = r.explain.as_ref().and_then(|e| e.as_object()) {
             let mut items: Vec<String> = ex
                 .iter()

@@ -122,6 +122,7 @@ pub async fn crawl(
     let fetcher = Fetcher::new(&config.crawl)?;
     fetcher.import_validators(super::state::load_validators(index.path()));
     let extractor = Arc::new(Extractor::new(config)?);
+    let mut campaigns = crate::campaign::Monitor::for_index(index.path(), config);
     let consent = OptOuts::new(&config.consent.opt_out);
     let c = &config.crawl;
     let mut frontier = Frontier::new(c.max_depth, c.max_pages, c.max_pages_per_host);
@@ -213,6 +214,7 @@ pub async fn crawl(
             frontier: &mut frontier,
             summary: &mut summary,
             opts: &opts,
+            campaigns: &mut campaigns,
             consent: &consent,
         };
         batch.apply(task.url.as_str(), task.depth, out).await?;
@@ -284,6 +286,7 @@ struct Batch<'a> {
     frontier: &'a mut Frontier,
     summary: &'a mut CrawlSummary,
     opts: &'a CrawlOptions,
+    campaigns: &'a mut crate::campaign::Monitor,
     consent: &'a OptOuts,
 }
 
@@ -400,6 +403,7 @@ impl Batch<'_> {
         .await
         .map_err(|e| crate::Error::Other(format!("extraction task failed: {e}")))?;
         self.writer.upsert(&record, &raw)?;
+        self.campaigns.observe_or_warn(&raw, record.fetched_at);
         if previous.is_some() {
             self.summary.creators_updated += 1;
         } else {

@@ -74,6 +74,8 @@ struct Lexicon {
     stock: PhraseMatcher<()>,
     spam: PhraseMatcher<()>,
     intent: PhraseMatcher<()>,
+    /// Purchase intent alone (`intent` also holds requests to the creator).
+    purchase: PhraseMatcher<()>,
     currency_words: HashSet<String>,
     money_cues: PhraseMatcher<()>,
     interrogatives: HashSet<String>,
@@ -125,6 +127,7 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
         stock: build(&[&f.stock]),
         spam: build(&[&f.spam]),
         intent: build(&[&f.intent, &f.request]),
+        purchase: build(&[&f.intent]),
         currency_words: f.money.currency_words.iter().map(|w| fold(w)).collect(),
         money_cues: build(&[&Phrases {
             phrases: f.money.cues,
@@ -141,6 +144,13 @@ pub fn warm_up() {
 /// Classify one comment on its own (no repetition context).
 pub fn classify_comment(text: &str) -> CommentClass {
     analyze_comment(text).class
+}
+
+/// A genuine comment showing purchase intent ("where can I buy", "does it ship to", "¿cuánto
+/// cuesta?"), not a request to the creator ("recipe please").
+pub fn is_purchase_intent(text: &str) -> bool {
+    let folded = fold(text);
+    analyze_folded(&folded).class == CommentClass::Genuine && LEXICON.purchase.is_match(&folded)
 }
 
 /// Classify one comment and keep the features the quality score needs.

@@ -207,6 +207,8 @@ impl Extractor {
             score: None,
             explain: None,
             evidence: None,
+            evidence_posts: None,
+            evidence_comments: None,
             posts_per_week: engagement::posts_per_week(raw).map(text::round3),
             inflated: engagement::is_inflated(
                 &self.tiers,

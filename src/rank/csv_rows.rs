@@ -37,9 +37,11 @@ pub const CSV_HEADER: &[&str] = &[
     "values_share",
     "avoid_hits",
     "score",
+    "evidence_posts",
 ];
 
-fn opt<T: ToString>(x: Option<T>) -> String {
+/// An unknown value is an empty cell.
+pub fn opt<T: ToString>(x: Option<T>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
@@ -78,6 +80,13 @@ pub fn csv_row(rank: usize, r: &CreatorRecord) -> Vec<String> {
         opt(r.values_share),
         r.avoid_hits.join("; "),
         opt(r.score),
+        // With `evidence`: the quoted posts' URLs, best first.
+        r.evidence_posts
+            .iter()
+            .flatten()
+            .map(|p| p.url.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
     ]
 }
 

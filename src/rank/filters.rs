@@ -39,6 +39,10 @@ pub const FILTERS: &[(&str, &str)] = &[
         "true | false: each signal's contribution to the score",
     ),
     (
+        "evidence",
+        "true | false: each result's 3 posts that best match the query (evidence_posts)",
+    ),
+    (
         "buyer",
         "free text describing the ideal buyer, matched against commenters' words",
     ),
@@ -68,6 +72,7 @@ pub struct Filters {
     pub limit: usize,
     pub offset: usize,
     pub explain: bool,
+    pub evidence: bool,
     pub buyer: Option<String>,
     pub ship_to: Vec<String>,
     pub values: Option<String>,
@@ -90,6 +95,7 @@ impl Default for Filters {
             limit: DEFAULT_LIMIT,
             offset: 0,
             explain: false,
+            evidence: false,
             buyer: None,
             ship_to: Vec::new(),
             values: None,
@@ -252,6 +258,7 @@ impl SearchRequest {
                 f.offset = n;
             }
             "explain" => f.explain = boolean(name, v)?,
+            "evidence" => f.evidence = boolean(name, v)?,
             "buyer" => f.buyer = free_text(name, v)?,
             "values" => f.values = free_text(name, v)?,
             "avoid" => f.avoid = free_text(name, v)?,

@@ -3,6 +3,7 @@
 //! when the request describes the brand, the audience and brand fit signals (see [`fit`]).
 
 pub mod csv_rows;
+pub mod evidence;
 pub mod expand;
 pub mod filters;
 pub mod fit;

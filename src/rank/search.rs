@@ -28,7 +28,7 @@ use super::fit::{
     AvoidSpec, BuyerQuery, Markets, ShipToFit, ValuesMatch, ValuesSpec, avoid, ship_to,
 };
 use super::score::{self, Parts, Signal};
-use super::{Ranker, SearchRequest, SearchResponse, expand, retrieve, seek};
+use super::{Ranker, SearchRequest, SearchResponse, evidence, expand, retrieve, seek};
 use crate::error::{Error, Result};
 use crate::index::doc::{RecordOnly, raw_from_document};
 use crate::index::signals::RankSignals;
@@ -321,11 +321,20 @@ pub(super) fn search(
     cands.sort_unstable_by(order);
     let mut page: Vec<Candidate> = cands.into_iter().skip(filters.offset).collect();
     let mut results = Vec::with_capacity(page.len());
+    // Evidence is read for the page only: its cost grows with `limit`, not with the candidates.
+    let quotes = filters
+        .evidence
+        .then(|| evidence::EvidencePlan::new(index, &searcher, &req.query, &expansion.synonyms));
     for c in page.iter_mut() {
         let Some(rec) = searcher.doc::<RecordOnly>(c.addr).map_err(read_err)?.record else {
             continue;
         };
-        results.push(result(&plan, index, &searcher, filters.explain, c, rec)?);
+        let mut rec = result(&plan, index, &searcher, filters.explain, c, rec)?;
+        if let Some(q) = &quotes {
+            let raw = c.raw(&searcher, f)?;
+            evidence::attach(q.as_ref(), plan.buyer.as_ref(), index, raw, &mut rec);
+        }
+        results.push(rec);
     }
     Ok(SearchResponse {
         query: req.query.clone(),

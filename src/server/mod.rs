@@ -20,6 +20,7 @@ mod limits;
 mod listen;
 mod metrics;
 mod openapi;
+mod openapi_campaign;
 mod query;
 mod routes;
 mod settings;
@@ -62,6 +63,9 @@ pub(crate) struct Inner {
     openapi: serde_json::Value,
     /// The generation the reader was last forced to (see `index_status`).
     seen_generation: AtomicU64,
+    /// Where campaign definitions and recorded posts live, and the overexposure threshold.
+    pub(crate) campaigns_dir: std::path::PathBuf,
+    pub(crate) overexposure_share: f64,
 }
 
 impl AppState {
@@ -76,6 +80,8 @@ impl AppState {
             metrics: Metrics::default(),
             slots: Arc::new(Semaphore::new(Self::search_slots())),
             seen_generation: AtomicU64::new(seen),
+            campaigns_dir: crate::campaign::dir_for(index.path(), config.campaigns.dir.as_deref()),
+            overexposure_share: config.campaigns.overexposure_share,
             settings,
             index,
         })))
@@ -166,10 +172,13 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(routes::page))
         .route("/page.css", get(routes::page_css))
         .route("/page.js", get(routes::page_js))
+        .route("/campaigns.js", get(routes::campaigns_js))
         .route("/v1/search", get(routes::search))
         .route("/v1/search.csv", get(routes::search_csv))
         .route("/v1/creators/{id}", get(routes::creator))
         .route("/v1/creators/{id}/similar", get(routes::similar))
+        .route("/v1/campaigns", get(routes::campaigns))
+        .route("/v1/campaigns/{name}", get(routes::campaign))
         .route("/health", get(routes::health))
         .route("/metrics", get(routes::metrics))
         .route("/openapi.json", get(routes::openapi))

@@ -42,7 +42,7 @@ pub fn param_schema(name: &str) -> Option<(Value, bool)> {
         "min_engagement" => json!({"type": "number", "minimum": 0}),
         "max_sponsored_share" => json!({"type": "number", "minimum": 0, "maximum": 1}),
         "active_within_days" => json!({"type": "integer", "minimum": 1, "maximum": 36500}),
-        "has_email" | "explain" => json!({"type": "boolean"}),
+        "has_email" | "explain" | "evidence" => json!({"type": "boolean"}),
         "limit" => {
             json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT})
         }
@@ -130,6 +130,15 @@ fn creator_schema() -> Value {
     let num_null = json!({"type": "number", "nullable": true});
     let str_null = json!({"type": "string", "nullable": true});
     let strings = json!({"type": "array", "items": {"type": "string"}});
+    let int_null = json!({"type": "integer", "minimum": 0, "nullable": true});
+    let evidence_post = json!({"type": "object",
+    "required": ["url", "published_at", "snippet", "likes", "comments", "shares", "views"],
+    "properties": {
+        "url": {"type": "string"},
+        "published_at": {"type": "string", "format": "date-time", "nullable": true},
+        "snippet": {"type": "string", "description": "HTML-escaped passage, the query's words in <b>…</b>"},
+        "likes": int_null, "comments": int_null, "shares": int_null, "views": int_null,
+    }});
     json!({
         "type": "object",
         "required": ["id", "profile_url", "platform", "handle", "display_name", "bio",
@@ -174,6 +183,10 @@ fn creator_schema() -> Value {
             "score": {"type": "number", "description": "search results only"},
             "explain": {"type": "object", "additionalProperties": {"type": "number"},
                 "description": "with `explain`: each signal's contribution to `score`"},
+            "evidence_posts": {"type": "array", "items": evidence_post,
+                "description": "with `evidence`: the creator's posts that best match the query, best first"},
+            "evidence_comments": {"type": "array", "items": {"type": "string"},
+                "description": "with `evidence` and `buyer`: the audience comments that best match the buyer"},
             "evidence": {"type": "object",
                 "description": "with `explain` and a fit filter: what the fit signals saw (buyer_evidence, buyer_terms, ship_to_fit, ship_to_unknown, values_match, avoid_hits, avoid_categories, avoid_unmatched)"}
         }
@@ -227,6 +240,25 @@ pub fn spec(token: bool) -> Value {
                     "404": error_response("no such creator"),
                 }), token),
             }},
+            "/v1/campaigns": {"get": {
+                "summary": "Every campaign (definitions stored beside the index)",
+                "responses": with_common(json!({
+                    "200": json_ok("#/components/schemas/Campaigns"),
+                    "400": error_response("this route takes no parameters"),
+                }), token),
+            }},
+            "/v1/campaigns/{name}": {"get": {
+                "summary": "A campaign report: per creator and per post, performance, disclosure, comments",
+                "parameters": [{
+                    "name": "name", "in": "path", "required": true,
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"}
+                }],
+                "responses": with_common(json!({
+                    "200": json_ok("#/components/schemas/CampaignReport"),
+                    "400": error_response("invalid campaign name"),
+                    "404": error_response("no such campaign"),
+                }), token),
+            }},
             "/health": {"get": {
                 "summary": "Liveness, creator count and index generation",
                 "responses": with_common(json!({"200": json_ok("#/components/schemas/Health")}), token),
@@ -270,6 +302,8 @@ pub fn spec(token: bool) -> Value {
                     "required": ["results"],
                     "properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Creator"}}}
                 },
+                "Campaigns": super::openapi_campaign::campaigns_schema(),
+                "CampaignReport": super::openapi_campaign::report_schema(),
                 "Health": {
                     "type": "object",
                     "required": ["status", "docs", "generation"],

@@ -163,6 +163,20 @@
     }
   }
 
+  // An outgoing link that opens apart, or plain text when the URL is not http(s).
+  function link(text, url) {
+    var href = safeUrl(url);
+    if (!href) return el("span", null, text);
+    var a = el("a", null, text);
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  // Shared with campaigns.js (loaded after this script).
+  window.scoutPage = { el: el, link: link };
+
   function humanise(key) {
     return SIGNAL_LABEL[key] || key.replace(/_/g, " ");
   }
@@ -256,6 +270,44 @@
     }
   }
 
+  // A snippet is HTML-escaped text with the query's words in <b>…</b>; it is rebuilt as text
+  // nodes and <mark>s, never parsed as HTML.
+  function snippetNode(snippet) {
+    var p = el("p", "quote");
+    var txt = document.createElement("textarea");
+    String(snippet || "").split(/(<b>|<\/b>)/).reduce(function (bold, part) {
+      if (part === "<b>") return true;
+      if (part === "</b>") return false;
+      txt.innerHTML = part.replace(/</g, "&lt;");
+      var text = txt.value;
+      if (text) p.appendChild(bold ? el("mark", null, text) : document.createTextNode(text));
+      return bold;
+    }, false);
+    return p;
+  }
+
+  function evidencePosts(main, posts, comments) {
+    if ((!posts || !posts.length) && (!comments || !comments.length)) return;
+    var box = el("div", "evidence-posts");
+    box.appendChild(el("h3", null, "Posts to quote"));
+    var list = el("ol", "evidence-list");
+    (posts || []).forEach(function (p) {
+      var li = el("li", "evidence-post");
+      li.appendChild(snippetNode(p.snippet));
+      var meta = el("p", "evidence-meta");
+      meta.appendChild(link(p.published_at ? p.published_at.slice(0, 10) : "undated", p.url));
+      var figures = [["likes", p.likes], ["comments", p.comments], ["shares", p.shares], ["views", p.views]]
+        .filter(function (f) { return typeof f[1] === "number"; })
+        .map(function (f) { return f[1] + " " + f[0]; });
+      if (figures.length) meta.appendChild(document.createTextNode(" · " + figures.join(" · ")));
+      li.appendChild(meta);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    (comments || []).forEach(function (c) { box.appendChild(el("p", "bio", "Buyer says: “" + c + "”")); });
+    main.appendChild(box);
+  }
+
   function card(r, rank) {
     var li = el("li", "card");
     li.dataset.id = r.id;
@@ -264,17 +316,7 @@
     var who = el("div", "who");
     var h = el("h2", "name");
     h.appendChild(el("span", "rank", rank + "."));
-    var name = r.display_name || r.handle || r.profile_url;
-    var href = safeUrl(r.profile_url);
-    if (href) {
-      var a = el("a", null, name);
-      a.href = href;
-      a.target = "_blank";
-      a.rel = "noopener noreferrer";
-      h.appendChild(a);
-    } else {
-      h.appendChild(el("span", null, name));
-    }
+    h.appendChild(link(r.display_name || r.handle || r.profile_url, r.profile_url));
     who.appendChild(h);
     who.appendChild(el("p", "handle", (r.handle ? "@" + r.handle.replace(/^@/, "") + " · " : "") + r.platform));
     head.appendChild(who);
@@ -316,6 +358,7 @@
       main.appendChild(el("p", "safe", "No brand-safety flags found"));
     }
     if (r.evidence && typeof r.evidence === "object") fitDetails(main, r.evidence);
+    evidencePosts(main, r.evidence_posts, r.evidence_comments);
     if (r.emails && r.emails.length) {
       var contact = el("p", "contact", "Contact: ");
       r.emails.slice(0, 3).forEach(function (m, i) {
@@ -380,6 +423,8 @@
   function updateDownload(params) {
     var p = new URLSearchParams(params);
     p.delete("explain");
+    // The spreadsheet carries the posts to quote (their URLs).
+    p.set("evidence", "true");
     p.delete("offset");
     p.set("limit", String(Math.max(1, Math.min(200, state.shown))));
     download.href = "v1/search.csv?" + p.toString();
@@ -389,6 +434,7 @@
   function run(params) {
     var api = new URLSearchParams(params);
     api.set("explain", "true");
+    api.set("evidence", "true");
     state.params = params;
     errorBox.hidden = true;
     cards.setAttribute("aria-busy", "true");
@@ -417,6 +463,7 @@
   function loadMore() {
     var api = new URLSearchParams(state.params);
     api.set("explain", "true");
+    api.set("evidence", "true");
     api.set("offset", String(state.shown));
     more.disabled = true;
     fetchPage(api).then(function (body) {

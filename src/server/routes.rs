@@ -23,6 +23,7 @@ pub const MAX_ID_CHARS: usize = 512;
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_CSS: &str = include_str!("page.css");
 const PAGE_JS: &str = include_str!("page.js");
+const CAMPAIGNS_JS: &str = include_str!("campaigns.js");
 
 /// The page loads only its own script and style and talks only to this server.
 const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -166,6 +167,39 @@ pub async fn similar(
     Ok(Json(SimilarResponse { results }))
 }
 
+pub async fn campaigns(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<serde_json::Value>, AppError> {
+    no_params(raw.as_deref())?;
+    let all = state
+        .search_task(|s| crate::campaign::list(&s.campaigns_dir))
+        .await?;
+    Ok(Json(serde_json::json!({ "campaigns": all })))
+}
+
+pub async fn campaign(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<crate::campaign::Report>, AppError> {
+    let Path(name) =
+        path.map_err(|e| AppError::BadRequest(format!("invalid campaign name: {e}")))?;
+    no_params(raw.as_deref())?;
+    crate::campaign::validate_name(&name)?;
+    let key = name.clone();
+    let found = state
+        .search_task(move |s| {
+            crate::campaign::report_named(&s.campaigns_dir, &key, s.overexposure_share, |k| {
+                s.index.get(k).ok().flatten().map(|c| c.record.profile_url)
+            })
+        })
+        .await?;
+    found
+        .map(Json)
+        .ok_or_else(|| AppError::NotFound(format!("no campaign {name:?}; see /v1/campaigns")))
+}
+
 pub async fn health(State(state): State<AppState>) -> Result<Response, AppError> {
     let (docs, generation) = state.index_status().await?;
     Ok(Json(serde_json::json!({
@@ -225,6 +259,10 @@ pub async fn page_css() -> Response {
 
 pub async fn page_js() -> Response {
     asset(PAGE_JS, "text/javascript; charset=utf-8")
+}
+
+pub async fn campaigns_js() -> Response {
+    asset(CAMPAIGNS_JS, "text/javascript; charset=utf-8")
 }
 
 pub async fn not_found() -> AppError {
