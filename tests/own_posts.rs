@@ -146,29 +146,31 @@ fn mastodon_world(dir: &Path) {
             110,
         ),
     ];
-    for i in 0..10 {
-        statuses.push(status(
-            200 + i,
-            &nora,
-            "Thanks! Glad it helped 🙂",
-            Some(("900", "2")),
-            0,
-        ));
-    }
+    // `n` replies from `who` to the status `to` = (status id, its author's account id).
+    let replies = |first: u32, n: u32, who: &Value, text: &str, to: (&str, &str)| {
+        (first..first + n)
+            .map(|id| status(id, who, text, Some(to), 0))
+            .collect::<Vec<_>>()
+    };
+    statuses.extend(replies(
+        200,
+        10,
+        &nora,
+        "Thanks! Glad it helped 🙂",
+        ("900", "2"),
+    ));
     put(
         "api/v1/accounts/1/statuses?limit=40&exclude_replies=true",
         &Value::Array(statuses),
     );
     let mut ari_statuses = vec![status(300, &ari, "Finally baked my first loaf", None, 3)];
-    for i in 0..5 {
-        ari_statuses.push(status(
-            310 + i,
-            &ari,
-            "Which flour do you use for the starter?",
-            Some(("100", "1")),
-            0,
-        ));
-    }
+    ari_statuses.extend(replies(
+        310,
+        5,
+        &ari,
+        "Which flour for the starter?",
+        ("100", "1"),
+    ));
     put(
         "api/v1/accounts/2/statuses?limit=40&exclude_replies=true",
         &Value::Array(ari_statuses),
