@@ -72,6 +72,10 @@ pub struct CrawlConfig {
     /// Per-host rates where a platform documents its limits (`[crawl.hosts."HOST"]`); they
     /// win over the source rates and `rate_per_host`.
     pub hosts: BTreeMap<String, HostRate>,
+    /// Own posts (originals and self-threads, not replies to others) an account needs among
+    /// those fetched to be indexed as a creator; below it, it is audience (counted, not
+    /// indexed). Capped at `max_posts`; 0 indexes everyone.
+    pub min_original_posts: usize,
 }
 
 pub const DEFAULT_RATE_PER_HOST: f64 = 1.0;
@@ -81,6 +85,7 @@ pub const DEFAULT_MAX_DEPTH: u32 = 2;
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 5_000_000;
 pub const DEFAULT_TIMEOUT_SECS: f64 = 20.0;
 pub const DEFAULT_MAX_POSTS: usize = 40;
+pub const DEFAULT_MIN_ORIGINAL_POSTS: usize = 3;
 
 impl Default for CrawlConfig {
     fn default() -> Self {
@@ -105,6 +110,7 @@ impl Default for CrawlConfig {
             max_posts: DEFAULT_MAX_POSTS,
             max_post_pages: 20,
             hosts: BTreeMap::new(),
+            min_original_posts: DEFAULT_MIN_ORIGINAL_POSTS,
         }
     }
 }
@@ -400,6 +406,9 @@ impl Config {
         }
         if c.commit_every == 0 {
             return bad("crawl.commit_every", "must be at least 1");
+        }
+        if c.min_original_posts > 1_000 {
+            return bad("crawl.min_original_posts", "must be at most 1000");
         }
         for cidr in &c.allow_private_networks {
             if cidr.parse::<ipnet::IpNet>().is_err() && cidr.parse::<std::net::IpAddr>().is_err() {

@@ -12,6 +12,7 @@ mod fit;
 mod foundation;
 mod layers;
 mod nightly;
+mod own_posts;
 mod platforms;
 mod ranking;
 mod rate_limits;
