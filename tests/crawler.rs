@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use scout::crawl::fetch::RequestOpts;
-use scout::crawl::frontier::Frontier;
+use scout::crawl::frontier::LocalFrontier as Frontier;
 use scout::crawl::gate;
 use scout::crawl::urlnorm::resolve_link;
 use scout::sources::lenient_json;

@@ -20,7 +20,7 @@ use url::Url;
 use crate::config::CrawlConfig;
 use crate::crawl::body::{Overflow, classify, read_capped};
 use crate::crawl::guard::Guard;
-use crate::crawl::limiter::HostPool;
+use crate::crawl::limiter::{HostPool, SharedPace};
 use crate::crawl::retry::{RetryPolicy, Verdict};
 use crate::crawl::robots::{ROBOTS_MAX_BYTES, RobotsCache};
 
@@ -166,6 +166,8 @@ pub struct Fetcher {
     cfg: CrawlConfig,
     guard: Arc<Guard>,
     hosts: HostPool,
+    /// Politeness shared with other processes (Redis frontier), on top of `hosts`.
+    shared_pace: Option<Arc<dyn SharedPace>>,
     robots: RobotsCache,
     inflight: Semaphore,
     retry: RetryPolicy,
@@ -223,6 +225,7 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             hosts: HostPool::new(cfg),
+            shared_pace: None,
             robots: RobotsCache::new(cfg),
             inflight: Semaphore::new(cfg.concurrency),
             retry: RetryPolicy::from_config(cfg),
@@ -232,6 +235,12 @@ impl Fetcher {
             cfg: cfg.clone(),
             stats: FetchStats::default(),
         })
+    }
+
+    /// Hold every host to a pace shared with other crawl workers, as well as to our own.
+    pub fn with_shared_pace(mut self, pace: Arc<dyn SharedPace>) -> Fetcher {
+        self.shared_pace = Some(pace);
+        self
     }
 
     pub fn config(&self) -> &CrawlConfig {
@@ -352,6 +361,14 @@ impl Fetcher {
     /// Requests to one host wait in its line, so only the first of them polls the limiter.
     async fn turn(&self, host: &str) -> SemaphorePermit<'_> {
         let _line = self.hosts.line(host).await;
+        if let Some(shared) = &self.shared_pace {
+            // Reserve the slot across all workers first; our own limiter then only spreads
+            // requests further, never closer.
+            let (interval, burst) = self.hosts.pace(host);
+            if let Some(wait) = shared.reserve(host, interval, burst).await {
+                tokio::time::sleep(wait).await;
+            }
+        }
         loop {
             if let Some(wait) = self.hosts.paused_for(host) {
                 tokio::time::sleep(wait).await;

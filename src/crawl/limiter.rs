@@ -18,6 +18,19 @@ const RATE_LIMIT_LOW_WATER: u64 = 5;
 /// Never pause a host longer than this on the strength of a server's reset header.
 const MAX_RATE_LIMIT_PAUSE: Duration = Duration::from_secs(300);
 
+/// A per-host pace shared with other crawl processes (the Redis frontier's bucket): reserve the
+/// next request slot for `host` at one request per `interval` with `burst`, and say how long to
+/// wait before sending. `None` means the shared pace is unreachable; this process's own
+/// limiter still applies.
+pub trait SharedPace: Send + Sync {
+    fn reserve<'a>(
+        &'a self,
+        host: &'a str,
+        interval: Duration,
+        burst: u32,
+    ) -> futures::future::BoxFuture<'a, Option<Duration>>;
+}
+
 struct HostState {
     limiter: Mutex<Arc<DefaultDirectRateLimiter>>,
     /// The effective interval between requests (1 / rate), possibly stretched by Crawl-delay.
@@ -130,6 +143,17 @@ impl HostPool {
             let limiter = RateLimiter::direct(quota(delay, 1));
             let _ = limiter.check();
             *st.limiter.lock().unwrap() = Arc::new(limiter);
+        }
+    }
+
+    /// Interval and burst for `host`, as a shared pace should enforce them across processes:
+    /// the configured rate, or one request per robots.txt `Crawl-delay` without burst.
+    pub fn pace(&self, host: &str) -> (Duration, u32) {
+        let interval = self.interval(host);
+        if interval > self.base_interval() {
+            (interval, 1)
+        } else {
+            (interval, self.burst)
         }
     }
 

@@ -10,6 +10,7 @@ pub mod frontier;
 pub mod gate;
 pub mod guard;
 pub mod limiter;
+pub mod outbox;
 pub mod progress;
 pub mod refresh;
 pub mod retry;

@@ -65,6 +65,7 @@ pub async fn refresh(
             mode: format!("refresh-{}", max_age.as_secs()),
             refresh_targets,
             fresh_within: Some(max_age),
+            ..Default::default()
         },
     )
     .await

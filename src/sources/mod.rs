@@ -11,6 +11,7 @@ pub mod jsonld;
 pub mod lenient_json;
 pub mod mastodon;
 pub mod web;
+pub mod web_hub;
 pub mod web_microdata;
 pub mod web_page;
 pub mod web_post;

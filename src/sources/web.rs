@@ -1,6 +1,7 @@
 //! The web source: an HTML profile page carrying schema.org `ProfilePage` JSON-LD (with
 //! microdata / OpenGraph / visible-HTML fallback) and the post pages it links to on the same
-//! site, read into one [`RawProfile`].
+//! site, read into one [`RawProfile`]. A page without profile data is a hub: its links are
+//! handed back as discoveries ([`super::web_hub`]).
 //!
 //! This file only sequences requests through the crawler's [`Fetcher`](crate::crawl::Fetcher)
 //! and hands HTML to the pure parsers ([`web_profile`](super::web_profile),
@@ -63,6 +64,14 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
     }
     out.discovered.append(&mut parsed.discovered);
     let Some(mut profile) = parsed.profile.take() else {
+        // No profile data: a hub. Its links are followed like any discovery (same fetcher,
+        // same budgets, one hop deeper); it is not a failure unless it leads nowhere.
+        if !parsed.hub_links.is_empty() {
+            out.problems.retain(|p| p.kind != "no_profile_markup");
+            out.discovered
+                .extend(parsed.hub_links.iter().map(Url::to_string));
+            super::web_page::dedup_in_order(&mut out.discovered);
+        }
         return out;
     };
     // Out-of-shard creators are read only as far as their profile page (for discovery).
@@ -131,6 +140,7 @@ async fn parse_profile_blocking(resp: &Response, agent: &str) -> ProfileParse {
             post_links: Vec::new(),
             discovered: Vec::new(),
             refresh: None,
+            hub_links: Vec::new(),
             problems: vec![Problem::new(
                 fallback.as_str(),
                 "parse_failed",
