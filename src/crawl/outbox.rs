@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use url::Url;
 
 use super::run::CrawlOptions;
-use crate::crawl::urlnorm::parse_http;
+use crate::net::urlnorm::parse_http;
 use crate::error::{Error, Result};
 use crate::model::fnv1a64;
 

@@ -12,7 +12,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use url::Url;
 
 use super::{Limits, Task, Verdict, admit};
-use crate::crawl::urlnorm::normalize;
+use crate::net::urlnorm::normalize;
 
 #[derive(Debug)]
 pub struct LocalFrontier {

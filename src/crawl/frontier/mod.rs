@@ -16,7 +16,7 @@ pub use local::LocalFrontier;
 pub use redis::{RedisFrontier, RedisPace};
 
 use crate::config::CrawlConfig;
-use crate::crawl::urlnorm::normalize;
+use crate::net::urlnorm::normalize;
 use crate::error::Result;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -25,7 +25,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use url::Url;
 
 use super::{Limits, Next, Task, Verdict, admit};
-use crate::crawl::limiter::SharedPace;
+use crate::net::limiter::SharedPace;
 use crate::error::{Error, Result};
 
 const QUEUE: &str = "scout:queue";
@@ -270,7 +270,7 @@ impl RedisFrontier {
     }
 
     pub async fn mark_seen(&mut self, url: &str) -> Result<()> {
-        let Some(u) = crate::crawl::urlnorm::parse_http(url) else {
+        let Some(u) = crate::net::urlnorm::parse_http(url) else {
             return Ok(());
         };
         let _: i64 = redis::cmd("SADD")
@@ -340,7 +340,7 @@ impl RedisFrontier {
     }
 }
 
-/// The shared per-host bucket, handed to the [`Fetcher`](crate::crawl::Fetcher).
+/// The shared per-host bucket, handed to the [`Fetcher`](crate::net::Fetcher).
 pub struct RedisPace {
     conn: ConnectionManager,
     script: Arc<Script>,

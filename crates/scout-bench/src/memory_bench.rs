@@ -9,7 +9,7 @@ use url::Url;
 
 use super::stats;
 use super::world::offline_world;
-use crate::crawl::frontier::{Limits, LocalFrontier};
+use scout::crawl::frontier::{Limits, LocalFrontier};
 
 pub fn frontier(urls: u64, seed: u64) -> Value {
     // Ten URLs per creator: the profile and nine post pages, over eight hosts.
