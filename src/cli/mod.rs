@@ -82,6 +82,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(a) => rt.block_on(demo::run(&config, &cli.index, a)),
         Command::Stats(a) => commands::stats(&cli.index, a.json),
         Command::Export(_) => commands::export(&cli.index),
+        Command::Merge(a) => commands::merge(&cli.index, a),
         Command::Config => {
             print!("{}", config.to_toml());
             Ok(())

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use url::Url;
 
 use super::run::CrawlOptions;
-use crate::net::urlnorm::parse_http;
 use crate::error::{Error, Result};
 use crate::model::fnv1a64;
+use crate::net::urlnorm::parse_http;
 
 /// Creators handed to other shards by this run, merged into what earlier runs handed over.
 #[derive(Debug, Default)]

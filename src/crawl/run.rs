@@ -458,6 +458,11 @@ impl Batch<'_> {
         for url in &out.opted_out {
             self.remove_if_indexed(url)?;
         }
+        for url in &out.out_of_shard {
+            self.summary.skipped_out_of_shard += 1;
+            // Its shard reads it in full (and what lies behind it) on its next run.
+            self.outbox.hand_over(url, read_url, depth);
+        }
         for d in &out.discovered {
             self.discover(d)?;
         }

@@ -6,6 +6,7 @@
 //! the commit by tantivy itself.
 
 pub mod doc;
+pub mod merge;
 pub mod schema;
 pub mod signals;
 

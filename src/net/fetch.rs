@@ -361,13 +361,8 @@ impl Fetcher {
     /// Requests to one host wait in its line, so only the first of them polls the limiter.
     async fn turn(&self, host: &str) -> SemaphorePermit<'_> {
         let _line = self.hosts.line(host).await;
-        if let Some(shared) = &self.shared_pace {
-            // Reserve the slot across all workers first; our own limiter then only spreads
-            // requests further, never closer.
-            let (interval, burst) = self.hosts.pace(host);
-            if let Some(wait) = shared.reserve(host, interval, burst).await {
-                tokio::time::sleep(wait).await;
-            }
+        if let Some(permit) = self.shared_turn(host).await {
+            return permit;
         }
         loop {
             if let Some(wait) = self.hosts.paused_for(host) {
@@ -387,6 +382,28 @@ impl Fetcher {
                 }
             }
         }
+    }
+
+    /// With a pace shared across workers (Redis frontier): take the permit, reserve the host's
+    /// next slot across all workers, and go out at exactly that time. The permit is held while
+    /// waiting for the slot (at most one waiter per host, the host's line is held): anything
+    /// that delayed the request after its reservation would let it arrive bunched with the
+    /// next worker's. `None` when there is no shared pace or it is unreachable: the local
+    /// limiter applies.
+    async fn shared_turn(&self, host: &str) -> Option<SemaphorePermit<'_>> {
+        let shared = self.shared_pace.as_ref()?;
+        while let Some(wait) = self.hosts.paused_for(host) {
+            tokio::time::sleep(wait).await;
+        }
+        let permit = self
+            .inflight
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        let (interval, burst) = self.hosts.pace(host);
+        let wait = shared.reserve(host, interval, burst).await?;
+        tokio::time::sleep(wait).await;
+        Some(permit)
     }
 
     /// Send one request and read the answer, all under one total deadline.

@@ -76,6 +76,7 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
     };
     // Out-of-shard creators are read only as far as their profile page (for discovery).
     if !ctx.wants(&profile.profile_url) {
+        out.out_of_shard.push(profile.profile_url);
         return out;
     }
     let limit = ctx.config.crawl.max_post_pages;

@@ -16,8 +16,8 @@ pub use local::LocalFrontier;
 pub use redis::{RedisFrontier, RedisPace};
 
 use crate::config::CrawlConfig;
-use crate::net::urlnorm::normalize;
 use crate::error::Result;
+use crate::net::urlnorm::normalize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {

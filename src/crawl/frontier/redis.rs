@@ -25,8 +25,8 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use url::Url;
 
 use super::{Limits, Next, Task, Verdict, admit};
-use crate::net::limiter::SharedPace;
 use crate::error::{Error, Result};
+use crate::net::limiter::SharedPace;
 
 const QUEUE: &str = "scout:queue";
 const SEEN: &str = "scout:seen";
