@@ -47,13 +47,14 @@ impl RedisServer {
                     "cannot start redis-server ({e}); install it: apt-get install -y redis-server"
                 )
             });
+        let server = RedisServer {
+            child,
+            port,
+            _dir: dir,
+        };
         for _ in 0..200 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return RedisServer {
-                    child,
-                    port,
-                    _dir: dir,
-                };
+                return server;
             }
             std::thread::sleep(Duration::from_millis(25));
         }

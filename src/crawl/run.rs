@@ -133,7 +133,7 @@ pub async fn crawl(
         None => Frontier::local(limits),
         Some(url) => {
             let lease = Duration::from_secs_f64(c.lease_secs);
-            Frontier::Redis(Box::new(RedisFrontier::connect(url, limits, lease).await?))
+            Frontier::Redis(RedisFrontier::connect(url, limits, lease).await?)
         }
     };
     let mut writer = index.writer()?;

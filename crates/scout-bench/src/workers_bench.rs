@@ -42,9 +42,10 @@ impl Redis {
                     "redis-server not found ({e}): apt-get install -y redis-server"
                 ))
             })?;
+        let server = Redis(child, port);
         for _ in 0..200 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Ok(Redis(child, port));
+                return Ok(server);
             }
             std::thread::sleep(Duration::from_millis(25));
         }

@@ -85,10 +85,12 @@ pub enum Next {
     Done,
 }
 
-/// The frontier the driver uses: local or shared.
+/// The frontier the driver uses: local or shared. One per crawl, so the size difference
+/// between the variants costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Frontier {
     Local(LocalFrontier),
-    Redis(Box<RedisFrontier>),
+    Redis(RedisFrontier),
 }
 
 impl Frontier {
