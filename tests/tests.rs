@@ -10,6 +10,7 @@ mod crawler_server;
 mod fit;
 mod foundation;
 mod hubs;
+mod layers;
 mod multihop;
 mod platforms;
 mod ranking;

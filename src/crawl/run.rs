@@ -18,9 +18,11 @@ use url::Url;
 use super::frontier::{Frontier, Limits, Next, RedisFrontier};
 use super::state::{self, CrawlState};
 use crate::config::Config;
+use crate::consent::OptOuts;
 use crate::error::Result;
 use crate::extract::Extractor;
 use crate::index::CreatorIndex;
+use crate::model::ProblemKind;
 use crate::model::{Problem, RawProfile, creator_id, fnv1a64};
 use crate::net::fetch::Fetcher;
 use crate::net::urlnorm::parse_http;
@@ -83,7 +85,7 @@ pub struct CrawlSummary {
 impl CrawlSummary {
     fn problem(&mut self, p: Problem) {
         self.errors += 1;
-        *self.errors_by_kind.entry(p.kind.clone()).or_default() += 1;
+        *self.errors_by_kind.entry(p.kind.to_string()).or_default() += 1;
         if self.problems.len() < MAX_LISTED_PROBLEMS {
             self.problems.push(p);
         }
@@ -96,19 +98,6 @@ pub fn in_shard(profile_url: &str, shard: Option<(u64, u64)>) -> bool {
         None => true,
         Some((i, n)) => fnv1a64(profile_url.as_bytes()) % n == i,
     }
-}
-
-/// Is this creator on the consent opt-out list (profile URL, handle or id)?
-pub fn opted_out(cfg: &Config, profile_url: &str, handle: &str) -> bool {
-    let handle = handle.trim_start_matches('@').to_lowercase();
-    let id = creator_id(profile_url);
-    cfg.consent.opt_out.iter().any(|o| {
-        let o = o.trim();
-        o == profile_url
-            || parse_http(o).is_some_and(|u| u.as_str() == profile_url)
-            || (!handle.is_empty() && o.trim_start_matches('@').to_lowercase() == handle)
-            || o == id
-    })
 }
 
 fn resume_key(opts: &CrawlOptions) -> String {
@@ -143,6 +132,7 @@ pub async fn crawl(
     }
     fetcher.import_validators(super::state::load_validators(index.path()));
     let extractor = Arc::new(Extractor::new(config)?);
+    let consent = OptOuts::new(&config.consent.opt_out);
     let mut summary = CrawlSummary {
         seeds: opts.seeds.len(),
         ..Default::default()
@@ -239,6 +229,7 @@ pub async fn crawl(
             to_queue: Vec::new(),
             to_mark: Vec::new(),
             outbox: &mut outbox,
+            consent: &consent,
         };
         batch.apply(task.url.as_str(), task.depth, out).await?;
         let (to_queue, to_mark) = (batch.to_queue, batch.to_mark);
@@ -361,7 +352,7 @@ async fn seed(
             Some(u) => by_depth.entry(0).or_default().push(u),
             None => summary.problem(Problem::new(
                 s.as_str(),
-                "invalid_seed",
+                ProblemKind::InvalidSeed,
                 "not an absolute http(s) URL",
             )),
         }
@@ -403,6 +394,7 @@ struct Batch<'a> {
     /// Canonical profile URLs read: not to be read again through another link.
     to_mark: Vec<String>,
     outbox: &'a mut super::outbox::Outbox,
+    consent: &'a OptOuts,
 }
 
 /// What reading one frontier URL produced.
@@ -442,11 +434,7 @@ impl Batch<'_> {
                 return Ok(());
             }
         };
-        let gone_answer = out.profiles.is_empty()
-            && out
-                .problems
-                .iter()
-                .any(|p| p.kind == "http_404" || p.kind == "http_410");
+        let gone_answer = out.profiles.is_empty() && out.problems.iter().any(|p| p.kind.is_gone());
         for p in out.problems {
             self.summary.problem(p);
         }
@@ -502,7 +490,7 @@ impl Batch<'_> {
         if raw.profile_url.is_empty() {
             return Ok(());
         }
-        if opted_out(self.config, &raw.profile_url, &raw.handle) {
+        if self.consent.matches(&raw.profile_url, &raw.handle) {
             return self.remove_if_indexed(&raw.profile_url.clone());
         }
         if !in_shard(&raw.profile_url, self.opts.shard) {
@@ -600,13 +588,8 @@ fn commit_batch(
         state::write_next(index.path(), &st)?;
     }
     let last = complete.then(|| serde_json::to_value(summary).expect("summary serialises"));
-    writer.commit(last, None)?;
+    writer.commit(last)?;
     state::promote(index.path())?;
     index.reload()?;
     Ok(())
-}
-
-/// Re-read helper for callers that already hold a profile (tests, refresh).
-pub fn source_url_of(raw: &RawProfile) -> &str {
-    raw.source_url.as_deref().unwrap_or(&raw.profile_url)
 }

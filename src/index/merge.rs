@@ -91,12 +91,12 @@ pub fn merge(out: &CreatorIndex, sources: &[PathBuf]) -> Result<MergeSummary> {
             }
             summary.creators_written += 1;
             if writer.pending() >= COMMIT_EVERY {
-                writer.commit(None, None)?;
+                writer.commit(None)?;
             }
             Ok(())
         })?;
     }
-    summary.generation = writer.commit(None, None)?;
+    summary.generation = writer.commit(None)?;
     writer.close()?;
     out.reload()?;
     summary.creators_total = out.num_docs();

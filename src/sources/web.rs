@@ -20,6 +20,7 @@ use super::web_page::{Directives, same_page};
 use super::web_post::{PostsParse, parse_post_page};
 use super::web_profile::{ProfileParse, parse_profile};
 use super::{ReadContext, SourceOutput};
+use crate::model::ProblemKind;
 use crate::model::{Post, Problem, RawProfile};
 use crate::net::Response;
 
@@ -67,7 +68,8 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
         // No profile data: a hub. Its links are followed like any discovery (same fetcher,
         // same budgets, one hop deeper); it is not a failure unless it leads nowhere.
         if !parsed.hub_links.is_empty() {
-            out.problems.retain(|p| p.kind != "no_profile_markup");
+            out.problems
+                .retain(|p| p.kind != ProblemKind::NoProfileMarkup);
             out.discovered
                 .extend(parsed.hub_links.iter().map(Url::to_string));
             super::web_page::dedup_in_order(&mut out.discovered);
@@ -144,7 +146,7 @@ async fn parse_profile_blocking(resp: &Response, agent: &str) -> ProfileParse {
             hub_links: Vec::new(),
             problems: vec![Problem::new(
                 fallback.as_str(),
-                "parse_failed",
+                ProblemKind::ParseFailed,
                 e.to_string(),
             )],
         })
@@ -159,7 +161,11 @@ async fn parse_posts_blocking(resp: &Response, creator: &Url, agent: &str) -> Po
     tokio::task::spawn_blocking(move || parse_post_page(&html, &url, &creator, header))
         .await
         .unwrap_or_else(|e| PostsParse {
-            problems: vec![Problem::new(page_url, "parse_failed", e.to_string())],
+            problems: vec![Problem::new(
+                page_url,
+                ProblemKind::ParseFailed,
+                e.to_string(),
+            )],
             ..Default::default()
         })
 }

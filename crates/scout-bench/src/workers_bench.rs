@@ -172,7 +172,7 @@ fn merge_time(world: &World, n: u64, work: &Path) -> scout::Result<Value> {
             let rec = ex.extract(&raw, &[], now);
             w.upsert(&rec, &raw)?;
         }
-        w.commit(None, None)?;
+        w.commit(None)?;
         w.close()?;
     }
     let build_secs = started.elapsed().as_secs_f64();
