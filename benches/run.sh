@@ -38,5 +38,16 @@ if ! command -v wrk >/dev/null 2>&1; then
     fi
 fi
 
+if ! command -v redis-server >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing redis-server"
+    (apt-get update -qq && apt-get install -y -qq redis-server) >/dev/null 2>&1 \
+        || echo "   redis-server could not be installed: the workers benchmark will be skipped"
+fi
+if command -v redis-server >/dev/null 2>&1; then
+    echo "== crawl workers on one Redis frontier (1, 2, 4 workers; merge)"
+    target/release/scout-bench workers --work "$WORK/workers" | tee "$WORK/workers.txt" \
+        || echo "   the workers benchmark failed (see above)"
+fi
+
 echo "== running benchmarks"
 exec target/release/scout-bench all --work "$WORK" --fts5-python "$PY" "$@"

@@ -57,6 +57,12 @@ pub struct CrawlConfig {
     pub allow_private_networks: Vec<String>,
     /// Pages per host per crawl, so that a trap on one host cannot eat the whole budget.
     pub max_pages_per_host: usize,
+    /// Pages per site (registrable domain: `a.x.test` and `b.x.test` are one site) per crawl,
+    /// so that a trap spread over subdomains ends too.
+    pub max_pages_per_site: usize,
+    /// With `--frontier redis://`: seconds a worker holds a URL before it returns to the queue
+    /// for another worker (the worker renews the lease while it is still working on it).
+    pub lease_secs: f64,
     pub max_redirects: usize,
     /// Retries after a 5xx, timeout or connection error (exponential backoff with jitter).
     pub max_retries: u32,
@@ -102,6 +108,8 @@ impl Default for CrawlConfig {
             respect_robots: true,
             allow_private_networks: Vec::new(),
             max_pages_per_host: 2_000,
+            max_pages_per_site: 5_000,
+            lease_secs: 120.0,
             max_redirects: 5,
             max_retries: 3,
             retry_base_ms: 250,
@@ -409,6 +417,9 @@ impl Config {
         }
         if c.min_original_posts > 1_000 {
             return bad("crawl.min_original_posts", "must be at most 1000");
+        }
+        if !(c.lease_secs.is_finite() && c.lease_secs >= 1.0) {
+            return bad("crawl.lease_secs", "must be a number >= 1");
         }
         for cidr in &c.allow_private_networks {
             if cidr.parse::<ipnet::IpNet>().is_err() && cidr.parse::<std::net::IpAddr>().is_err() {

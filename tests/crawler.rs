@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use scout::crawl::frontier::Frontier;
+use scout::crawl::frontier::LocalFrontier as Frontier;
 use scout::net::ErrorKind;
 use scout::net::fetch::RequestOpts;
 use scout::net::urlnorm::resolve_link;

@@ -49,6 +49,8 @@ pub enum Command {
     /// Campaign monitoring: the brand's mentions, codes and links in the creators' posts.
     #[command(subcommand)]
     Campaign(CampaignCommand),
+    /// Combine worker or shard indexes into the --index folder, each creator once (newest wins).
+    Merge(MergeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +97,16 @@ pub struct CampaignReportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// Index folders to merge into --index.
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Print the summary as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct CrawlArgs {
     /// Seed URLs (profiles, tag pages, feeds, channel URLs).
     pub seeds: Vec<String>,
@@ -110,6 +122,14 @@ pub struct CrawlArgs {
     /// Index only creators whose canonical profile URL hashes into shard I of N (0-based).
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    /// With --shard: folder where creators of other shards are handed over, and this shard's
+    /// hand-overs are read as seeds (default: `outbox` beside the index folder).
+    #[arg(long, value_name = "DIR")]
+    pub outbox: Option<PathBuf>,
+    /// Be one worker of a crawl whose frontier, seen-set and per-host politeness live in
+    /// Redis: redis://HOST:PORT[/DB].
+    #[arg(long, value_name = "redis://HOST:PORT[/DB]")]
+    pub frontier: Option<String>,
     /// Print the summary as one JSON object.
     #[arg(long)]
     pub json: bool,

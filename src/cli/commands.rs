@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use super::args::{CrawlArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs};
+use super::args::{CrawlArgs, MergeArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs};
 use super::output;
 use crate::config::Config;
 use crate::consent::OptOuts;
@@ -39,6 +39,26 @@ pub async fn crawl(config: &Config, index_path: &Path, a: CrawlArgs) -> anyhow::
                 })
         })
         .transpose()?;
+
+    if let Some(f) = &a.frontier
+        && !(f.starts_with("redis://") || f.starts_with("rediss://"))
+    {
+        return Err(
+            Error::Usage(format!("--frontier {f:?}: expected redis://HOST:PORT[/DB]")).into(),
+        );
+    }
+    if a.refresh && a.frontier.is_some() {
+        return Err(Error::Usage(
+            "--refresh reads this index's creators; it does not take --frontier (run the refresh on each worker's index, or on the merged one)".into(),
+        )
+        .into());
+    }
+    let outbox = shard.map(|_| {
+        a.outbox.clone().unwrap_or_else(|| {
+            let parent = index_path.parent().unwrap_or(Path::new(""));
+            parent.join("outbox")
+        })
+    });
     let max_age = || {
         let max_age = a
             .max_age
@@ -81,6 +101,8 @@ pub async fn crawl(config: &Config, index_path: &Path, a: CrawlArgs) -> anyhow::
                 progress: !a.json,
                 mode: "crawl".into(),
                 deadline,
+                frontier: a.frontier.clone(),
+                outbox,
                 ..Default::default()
             },
         )
@@ -128,6 +150,30 @@ fn print_plan(
         writeln!(out)?;
     } else {
         super::plan::print_plan(&mut out, &p)?;
+    }
+    Ok(())
+}
+
+pub fn merge(index_path: &Path, a: MergeArgs) -> anyhow::Result<()> {
+    let out = CreatorIndex::open_or_create(index_path)?;
+    let s = crate::index::merge::merge(&out, &a.dirs)?;
+    let mut w = std::io::stdout().lock();
+    if a.json {
+        serde_json::to_writer(&mut w, &s)?;
+        writeln!(w)?;
+    } else {
+        writeln!(
+            w,
+            "merged {} indexes into {}: {} records read, {} creators written, {} older copies \
+             skipped; {} creators in the index (generation {})",
+            s.sources,
+            index_path.display(),
+            s.records_read,
+            s.creators_written,
+            s.duplicates_skipped,
+            s.creators_total,
+            s.generation
+        )?;
     }
     Ok(())
 }

@@ -76,6 +76,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Stats(a) => commands::stats(&cli.index, a.json),
         Command::Export(_) => commands::export(&config, &cli.index),
         Command::Campaign(c) => campaign::run(&config, &cli.index, c),
+        Command::Merge(a) => commands::merge(&cli.index, a),
         Command::Config => {
             print!("{}", config.to_toml());
             Ok(())

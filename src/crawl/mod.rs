@@ -4,6 +4,7 @@
 //! crawl, [`refresh`] the nightly re-read, [`state`] makes both resumable.
 
 pub mod frontier;
+pub mod outbox;
 pub mod plan;
 pub mod progress;
 pub mod refresh;

@@ -92,6 +92,7 @@ pub async fn refresh_until(
             refresh_targets,
             fresh_within: Some(max_age),
             deadline,
+            ..Default::default()
         },
     )
     .await

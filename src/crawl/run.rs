@@ -15,7 +15,7 @@ use futures::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::frontier::Frontier;
+use super::frontier::{Frontier, Limits, Next, RedisFrontier};
 use super::state::{self, CrawlState};
 use crate::config::Config;
 use crate::consent::OptOuts;
@@ -48,6 +48,11 @@ pub struct CrawlOptions {
     /// Stop cleanly this long after the start (`--deadline`): nothing new is started, what is
     /// in flight is dropped and left pending, everything read so far is committed.
     pub deadline: Option<Duration>,
+    /// `redis://HOST:PORT[/DB]`: be one worker of a crawl whose frontier lives there.
+    pub frontier: Option<String>,
+    /// With `shard`: the folder where out-of-shard creators are handed to their shard, and
+    /// read back as this shard's seeds (see [`super::outbox`]).
+    pub outbox: Option<std::path::PathBuf>,
 }
 
 /// The end-of-crawl report (table on a terminal, one JSON object with `--json`).
@@ -122,55 +127,47 @@ fn resume_key(opts: &CrawlOptions) -> String {
 }
 
 /// Crawl from `opts.seeds` into `index`. Page failures are reported in the summary; only
-/// index failures (lock held, disk) are errors.
+/// index failures (lock held, disk) and a lost shared frontier are errors.
 pub async fn crawl(
     config: &Config,
     index: &CreatorIndex,
     opts: CrawlOptions,
 ) -> Result<CrawlSummary> {
     let started = Instant::now();
+    let c = &config.crawl;
+    let limits = Limits::from_config(c);
+    // The shared frontier first: an unreachable Redis fails before the index is locked.
+    let mut frontier = match &opts.frontier {
+        None => Frontier::local(limits),
+        Some(url) => {
+            let lease = Duration::from_secs_f64(c.lease_secs);
+            Frontier::Redis(RedisFrontier::connect(url, limits, lease).await?)
+        }
+    };
     let mut writer = index.writer()?;
-    let fetcher = Fetcher::new(&config.crawl)?;
+    let mut fetcher = Fetcher::new(&config.crawl)?;
+    if let Frontier::Redis(f) = &frontier {
+        fetcher = fetcher.with_shared_pace(Arc::new(f.pace()));
+    }
     fetcher.import_validators(super::state::load_validators(index.path()));
     let extractor = Arc::new(Extractor::new(config)?);
     let mut campaigns = crate::campaign::Monitor::for_index(index.path(), config);
     let consent = OptOuts::new(&config.consent.opt_out);
-    let c = &config.crawl;
-    let mut frontier = Frontier::new(c.max_depth, c.max_pages, c.max_pages_per_host);
     let mut summary = CrawlSummary {
         seeds: opts.seeds.len(),
         ..Default::default()
     };
     let key = resume_key(&opts);
-
-    if let Some(saved) = state::load(index.path(), &key, writer.generation()) {
-        summary.resumed = true;
-        for u in &saved.seen {
-            frontier.mark_seen(u);
-        }
-        for (u, depth) in &saved.pending {
-            if let Ok(url) = Url::parse(u) {
-                frontier.requeue(&url, *depth);
-            }
-        }
-        tracing::info!(
-            pending = saved.pending.len(),
-            "resuming an interrupted crawl"
-        );
-    } else {
-        for s in &opts.seeds {
-            match parse_http(s) {
-                Some(u) => {
-                    frontier.push(&u, 0);
-                }
-                None => summary.problem(Problem::new(
-                    s.as_str(),
-                    ProblemKind::InvalidSeed,
-                    "not an absolute http(s) URL",
-                )),
-            }
-        }
-    }
+    let mut outbox = super::outbox::Outbox::new(&opts);
+    seed(
+        &mut frontier,
+        index,
+        &key,
+        &opts,
+        &mut summary,
+        writer.generation(),
+    )
+    .await?;
 
     let shard = opts.shard;
     let wants = move |url: &str| in_shard(url, shard);
@@ -186,6 +183,12 @@ pub async fn crawl(
     let mut inflight: HashMap<String, u32> = HashMap::new();
     let mut running = FuturesUnordered::new();
     let mut last_log = Instant::now();
+    let shared = matches!(frontier, Frontier::Redis(_));
+    // Leases are renewed and results committed well inside the lease, so that a live worker
+    // never has its work handed to another.
+    let keep_alive = Duration::from_secs_f64(c.lease_secs / 3.0);
+    let mut last_commit = Instant::now();
+    let mut lost: Option<crate::Error> = None;
 
     let stop_at = opts
         .deadline
@@ -195,8 +198,20 @@ pub async fn crawl(
             summary.stopped_at_deadline = true;
             break;
         }
-        while running.len() < c.concurrency {
-            let Some(task) = frontier.pop() else { break };
+        let mut waiting = false;
+        while lost.is_none() && running.len() < c.concurrency {
+            let task = match frontier.next().await {
+                Ok(Next::Task(t)) => t,
+                Ok(Next::Wait) => {
+                    waiting = true;
+                    break;
+                }
+                Ok(Next::Done) => break,
+                Err(e) => {
+                    lost = Some(e);
+                    break;
+                }
+            };
             inflight.insert(task.url.to_string(), task.depth);
             let ctx = &ctx;
             let conditional = opts.refresh_targets.contains_key(task.url.as_str());
@@ -204,6 +219,30 @@ pub async fn crawl(
                 let out = read_task(&task.url, ctx, conditional).await;
                 (task, out)
             });
+        }
+        if running.is_empty() {
+            if !waiting || lost.is_some() {
+                break;
+            }
+            // Other workers hold leases that may lead to more: commit ours (so they do not
+            // keep the crawl open) and ask again shortly.
+            if writer.pending() > 0 || frontier.has_uncommitted() {
+                commit_batch(
+                    index,
+                    &mut writer,
+                    &frontier,
+                    &inflight,
+                    &key,
+                    &summary,
+                    false,
+                )?;
+                last_commit = Instant::now();
+            }
+            if let Err(e) = frontier.committed().await {
+                lost = Some(e);
+            }
+            tokio::time::sleep(WAIT_FOR_WORK).await;
+            continue;
         }
         let next = match stop_at {
             Some(t) => match tokio::time::timeout_at(t, running.next()).await {
@@ -222,15 +261,25 @@ pub async fn crawl(
             index,
             writer: &mut writer,
             extractor: &extractor,
-            frontier: &mut frontier,
             summary: &mut summary,
             opts: &opts,
             campaigns: &mut campaigns,
+            to_queue: Vec::new(),
+            to_mark: Vec::new(),
+            outbox: &mut outbox,
             consent: &consent,
         };
         batch.apply(task.url.as_str(), task.depth, out).await?;
+        let (to_queue, to_mark) = (batch.to_queue, batch.to_mark);
+        if lost.is_none()
+            && let Err(e) = feed(&mut frontier, &to_queue, &to_mark, task.depth, &mut summary).await
+        {
+            lost = Some(e);
+        }
+        frontier.finished(&task.url);
 
-        if writer.pending() >= c.commit_every {
+        let overdue = shared && last_commit.elapsed() > keep_alive;
+        if writer.pending() >= c.commit_every || overdue {
             commit_batch(
                 index,
                 &mut writer,
@@ -240,10 +289,22 @@ pub async fn crawl(
                 &summary,
                 false,
             )?;
+            last_commit = Instant::now();
+            if lost.is_none()
+                && let Err(e) = frontier.committed().await
+            {
+                lost = Some(e);
+            }
+        }
+        if shared
+            && lost.is_none()
+            && let Err(e) = frontier.keep_alive_every(keep_alive).await
+        {
+            lost = Some(e);
         }
         progress.update(
             &fetcher,
-            frontier.len(),
+            frontier.queued(),
             summary.errors,
             summary.creators_new + summary.creators_updated,
         );
@@ -251,7 +312,7 @@ pub async fn crawl(
             last_log = Instant::now();
             tracing::info!(
                 read = summary.urls_read,
-                queued = frontier.len(),
+                queued = frontier.queued(),
                 creators = summary.creators_new + summary.creators_updated,
                 errors = summary.errors,
                 "crawling"
@@ -261,15 +322,18 @@ pub async fn crawl(
     progress.finish();
     // Reads cut off by the deadline stay in `inflight`, saved as pending with the commit.
     drop(running);
-    summary.pending = (frontier.len() + inflight.len()) as u64;
+    summary.pending = (frontier.queued() + inflight.len()) as u64;
 
     summary.requests = fetcher.stats.requests.load(Ordering::Relaxed);
     summary.bytes = fetcher.stats.bytes.load(Ordering::Relaxed);
     summary.not_modified = fetcher.stats.not_modified.load(Ordering::Relaxed);
     summary.skipped_robots = fetcher.stats.robots_blocked.load(Ordering::Relaxed);
-    summary.frontier_dropped = frontier.dropped as u64;
+    summary.frontier_dropped = frontier.dropped() as u64;
     summary.duration_secs = (started.elapsed().as_secs_f64() * 100.0).round() / 100.0;
     summary.generation = writer.generation() + 1;
+    outbox.write()?;
+    // Work committed before the frontier was lost is kept; the lease of the rest expires and
+    // the URLs return to the queue for the next run (or another worker).
     commit_batch(
         index,
         &mut writer,
@@ -277,7 +341,7 @@ pub async fn crawl(
         &inflight,
         &key,
         &summary,
-        !summary.stopped_at_deadline,
+        !summary.stopped_at_deadline && lost.is_none(),
     )?;
     writer.close()?;
     // Validators only save requests; failing to keep them is not worth failing the crawl.
@@ -285,7 +349,77 @@ pub async fn crawl(
         tracing::warn!("could not save HTTP validators: {e}");
     }
     index.reload()?;
+    if let Some(e) = lost {
+        return Err(e);
+    }
+    frontier.committed().await?;
     Ok(summary)
+}
+
+/// How long a shared-frontier worker with nothing to do waits before asking again.
+const WAIT_FOR_WORK: Duration = Duration::from_millis(200);
+
+/// Fill the frontier: from the resume state of an interrupted local crawl, else from the seeds
+/// (and, for a shard, what other shards handed it). A shared frontier keeps its own state.
+async fn seed(
+    frontier: &mut Frontier,
+    index: &CreatorIndex,
+    key: &str,
+    opts: &CrawlOptions,
+    summary: &mut CrawlSummary,
+    generation: u64,
+) -> Result<()> {
+    if let Some(local) = frontier.as_local_mut()
+        && let Some(saved) = state::load(index.path(), key, generation)
+    {
+        summary.resumed = true;
+        for u in &saved.seen {
+            local.mark_seen(u);
+        }
+        for (u, depth) in &saved.pending {
+            if let Ok(url) = Url::parse(u) {
+                local.requeue(&url, *depth);
+            }
+        }
+        tracing::info!(
+            pending = saved.pending.len(),
+            "resuming an interrupted crawl"
+        );
+        return Ok(());
+    }
+    let mut by_depth: BTreeMap<u32, Vec<Url>> = BTreeMap::new();
+    for s in &opts.seeds {
+        match parse_http(s) {
+            Some(u) => by_depth.entry(0).or_default().push(u),
+            None => summary.problem(Problem::new(
+                s.as_str(),
+                ProblemKind::InvalidSeed,
+                "not an absolute http(s) URL",
+            )),
+        }
+    }
+    for (u, depth) in super::outbox::inbox(opts)? {
+        by_depth.entry(depth).or_default().push(u);
+    }
+    for (depth, urls) in by_depth {
+        frontier.push_all(&urls, depth).await?;
+    }
+    Ok(())
+}
+
+/// Hand one read's discoveries and known profile URLs to the frontier.
+async fn feed(
+    frontier: &mut Frontier,
+    to_queue: &[Url],
+    to_mark: &[String],
+    depth: u32,
+    summary: &mut CrawlSummary,
+) -> Result<()> {
+    for u in to_mark {
+        frontier.mark_seen(u).await?;
+    }
+    summary.discovered += frontier.push_all(to_queue, depth + 1).await? as u64;
+    Ok(())
 }
 
 /// Applies what one source read produced to the index writer and the frontier.
@@ -294,10 +428,14 @@ struct Batch<'a> {
     index: &'a CreatorIndex,
     writer: &'a mut crate::index::CreatorWriter,
     extractor: &'a Arc<Extractor>,
-    frontier: &'a mut Frontier,
     summary: &'a mut CrawlSummary,
     opts: &'a CrawlOptions,
     campaigns: &'a mut crate::campaign::Monitor,
+    /// Discoveries to queue one hop deeper.
+    to_queue: Vec<Url>,
+    /// Canonical profile URLs read: not to be read again through another link.
+    to_mark: Vec<String>,
+    outbox: &'a mut super::outbox::Outbox,
     consent: &'a OptOuts,
 }
 
@@ -350,8 +488,13 @@ impl Batch<'_> {
         for url in &out.opted_out {
             self.remove_if_indexed(url)?;
         }
+        for url in &out.out_of_shard {
+            self.summary.skipped_out_of_shard += 1;
+            // Its shard reads it in full (and what lies behind it) on its next run.
+            self.outbox.hand_over(url, read_url, depth);
+        }
         for d in &out.discovered {
-            self.discover(d, depth)?;
+            self.discover(d)?;
         }
         // Links in posts to other creators' pages are followed like mentions (after the
         // upserts, which mark the creators' own pages as seen).
@@ -364,10 +507,10 @@ impl Batch<'_> {
             .cloned()
             .collect();
         for raw in out.profiles {
-            self.upsert(raw, read_url).await?;
+            self.upsert(raw, read_url, depth).await?;
         }
         for link in &linked {
-            self.discover(link, depth)?;
+            self.discover(link)?;
         }
         Ok(())
     }
@@ -382,7 +525,7 @@ impl Batch<'_> {
         Ok(())
     }
 
-    fn discover(&mut self, url: &str, depth: u32) -> Result<()> {
+    fn discover(&mut self, url: &str) -> Result<()> {
         let Some(u) = parse_http(url) else {
             return Ok(());
         };
@@ -394,13 +537,11 @@ impl Batch<'_> {
                 return Ok(());
             }
         }
-        if self.frontier.push(&u, depth + 1) {
-            self.summary.discovered += 1;
-        }
+        self.to_queue.push(u);
         Ok(())
     }
 
-    async fn upsert(&mut self, mut raw: RawProfile, read_url: &str) -> Result<()> {
+    async fn upsert(&mut self, mut raw: RawProfile, read_url: &str, depth: u32) -> Result<()> {
         if raw.profile_url.is_empty() {
             return Ok(());
         }
@@ -409,10 +550,12 @@ impl Batch<'_> {
         }
         if !in_shard(&raw.profile_url, self.opts.shard) {
             self.summary.skipped_out_of_shard += 1;
+            // Its shard reads it in full (and what lies behind it) on its next run.
+            self.outbox.hand_over(&raw.profile_url, read_url, depth);
             return Ok(());
         }
         // The profile URL is known now: do not read it again through another link.
-        self.frontier.mark_seen(&raw.profile_url);
+        self.to_mark.push(raw.profile_url.clone());
         if is_audience(&self.config.crawl, &raw) {
             // Not a creator (yet): nothing is written. A record indexed before stays as it
             // was, since one week of replies is no reason to drop what was published.
@@ -493,16 +636,19 @@ fn commit_batch(
     summary: &CrawlSummary,
     complete: bool,
 ) -> Result<()> {
-    let mut pending = frontier.pending();
-    pending.extend(inflight.iter().map(|(u, d)| (u.clone(), *d)));
-    let st = CrawlState {
-        key: key.to_string(),
-        generation: writer.generation() + 1,
-        pending,
-        seen: frontier.seen_urls(),
-        complete,
-    };
-    state::write_next(index.path(), &st)?;
+    // A shared frontier keeps its state in Redis; a local one beside the index.
+    if let Some(local) = frontier.as_local() {
+        let mut pending = local.pending();
+        pending.extend(inflight.iter().map(|(u, d)| (u.clone(), *d)));
+        let st = CrawlState {
+            key: key.to_string(),
+            generation: writer.generation() + 1,
+            pending,
+            seen: local.seen_urls(),
+            complete,
+        };
+        state::write_next(index.path(), &st)?;
+    }
     let last = complete.then(|| serde_json::to_value(summary).expect("summary serialises"));
     writer.commit(last)?;
     state::promote(index.path())?;

@@ -7,6 +7,7 @@
 
 pub mod cjk;
 pub mod doc;
+pub mod merge;
 pub mod schema;
 pub mod signals;
 

@@ -21,7 +21,7 @@ use crate::config::{CrawlConfig, HostRate};
 use crate::net::body::{Overflow, classify, read_capped};
 use crate::net::error::Error as FetchError;
 use crate::net::guard::Guard;
-use crate::net::limiter::HostPool;
+use crate::net::limiter::{HostPool, SharedPace};
 pub use crate::net::response::Response;
 use crate::net::retry::{RetryPolicy, Verdict};
 use crate::net::robots::{ROBOTS_MAX_BYTES, RobotsCache};
@@ -72,6 +72,8 @@ pub struct Fetcher {
     cfg: CrawlConfig,
     guard: Arc<Guard>,
     hosts: HostPool,
+    /// Politeness shared with other processes (Redis frontier), on top of `hosts`.
+    shared_pace: Option<Arc<dyn SharedPace>>,
     robots: RobotsCache,
     inflight: Semaphore,
     retry: RetryPolicy,
@@ -129,6 +131,7 @@ impl Fetcher {
         Ok(Fetcher {
             client,
             hosts: HostPool::new(cfg),
+            shared_pace: None,
             robots: RobotsCache::new(cfg),
             inflight: Semaphore::new(cfg.concurrency),
             retry: RetryPolicy::from_config(cfg),
@@ -138,6 +141,12 @@ impl Fetcher {
             cfg: cfg.clone(),
             stats: FetchStats::default(),
         })
+    }
+
+    /// Hold every host to a pace shared with other crawl workers, as well as to our own.
+    pub fn with_shared_pace(mut self, pace: Arc<dyn SharedPace>) -> Fetcher {
+        self.shared_pace = Some(pace);
+        self
     }
 
     pub fn config(&self) -> &CrawlConfig {
@@ -271,6 +280,9 @@ impl Fetcher {
     /// Requests to one host wait in its line, so only the first of them polls the limiter.
     async fn turn(&self, host: &str) -> SemaphorePermit<'_> {
         let _line = self.hosts.line(host).await;
+        if let Some(permit) = self.shared_turn(host).await {
+            return permit;
+        }
         loop {
             if let Some(wait) = self.hosts.paused_for(host) {
                 tokio::time::sleep(wait).await;
@@ -289,6 +301,28 @@ impl Fetcher {
                 }
             }
         }
+    }
+
+    /// With a pace shared across workers (Redis frontier): take the permit, reserve the host's
+    /// next slot across all workers, and go out at exactly that time. The permit is held while
+    /// waiting for the slot (at most one waiter per host, the host's line is held): anything
+    /// that delayed the request after its reservation would let it arrive bunched with the
+    /// next worker's. `None` when there is no shared pace or it is unreachable: the local
+    /// limiter applies.
+    async fn shared_turn(&self, host: &str) -> Option<SemaphorePermit<'_>> {
+        let shared = self.shared_pace.as_ref()?;
+        while let Some(wait) = self.hosts.paused_for(host) {
+            tokio::time::sleep(wait).await;
+        }
+        let permit = self
+            .inflight
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        let (interval, burst) = self.hosts.pace(host);
+        let wait = shared.reserve(host, interval, burst).await?;
+        tokio::time::sleep(wait).await;
+        Some(permit)
     }
 
     /// Send one request and read the answer, all under one total deadline.

@@ -35,18 +35,22 @@ struct Pace {
 }
 
 impl Pace {
+    /// Crawl-delay means one request per delay: no burst on top of it.
+    fn burst(&self) -> u32 {
+        if self.crawl_delay.is_some_and(|d| d >= self.interval()) {
+            1
+        } else {
+            self.rate.burst
+        }
+    }
+
     fn interval(&self) -> Duration {
         let base = Duration::from_secs_f64(1.0 / self.rate.rate);
         self.crawl_delay.map_or(base, |d| d.max(base))
     }
 
     fn limiter(&self) -> DefaultDirectRateLimiter {
-        // Crawl-delay means one request per delay: no burst on top of it.
-        let burst = if self.crawl_delay.is_some_and(|d| d >= self.interval()) {
-            1
-        } else {
-            self.rate.burst
-        };
+        let burst = self.burst();
         let limiter = RateLimiter::direct(quota(self.interval(), burst));
         if self.used {
             // Start with the burst spent: requests just sent under the old limiter count.
@@ -56,6 +60,19 @@ impl Pace {
         }
         limiter
     }
+}
+
+/// A per-host pace shared with other crawl processes (the Redis frontier's bucket): reserve the
+/// next request slot for `host` at one request per `interval` with `burst`, and say how long to
+/// wait before sending. `None` means the shared pace is unreachable; this process's own
+/// limiter still applies.
+pub trait SharedPace: Send + Sync {
+    fn reserve<'a>(
+        &'a self,
+        host: &'a str,
+        interval: Duration,
+        burst: u32,
+    ) -> futures::future::BoxFuture<'a, Option<Duration>>;
 }
 
 struct HostState {
@@ -195,6 +212,14 @@ impl HostPool {
             pace.used = true;
             st.rebuild(&pace);
         }
+    }
+
+    /// Interval and burst for `host`, as a shared pace should enforce them across processes:
+    /// the configured rate, or one request per robots.txt `Crawl-delay` without burst.
+    pub fn pace(&self, host: &str) -> (Duration, u32) {
+        let st = self.state(host);
+        let pace = st.pace.lock().unwrap();
+        (pace.interval(), pace.burst())
     }
 
     /// The interval currently enforced for `host`.

@@ -118,6 +118,7 @@ pub async fn read(handle: &str, ctx: &ReadContext<'_>) -> SourceOutput {
     out.discovered.extend(profile.profile.links.iter().cloned());
     let canonical = profile.profile.profile_url.clone();
     if !ctx.wants(&canonical) {
+        out.out_of_shard.push(canonical);
         return out;
     }
 

@@ -58,6 +58,8 @@ fn finish(mut profile: RawProfile, resp: &Response, ctx: &ReadContext<'_>) -> So
     out.discovered.extend(profile.links.iter().cloned());
     if ctx.wants(&profile.profile_url) {
         out.profiles.push(profile);
+    } else {
+        out.out_of_shard.push(profile.profile_url);
     }
     out
 }

@@ -172,6 +172,7 @@ pub async fn read_profile(
     // Profile links lead to the creator's other presences.
     out.discovered.extend(account.profile.links.iter().cloned());
     if !ctx.wants(&account.url) {
+        out.out_of_shard.push(account.url.clone());
         return out;
     }
 

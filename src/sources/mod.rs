@@ -13,6 +13,7 @@ pub mod lenient_json;
 pub mod mastodon;
 pub mod threads;
 pub mod web;
+pub mod web_hub;
 pub mod web_microdata;
 pub mod web_page;
 pub mod web_post;
@@ -56,6 +57,9 @@ pub struct SourceOutput {
     /// Profile URLs that were read but asked not to be indexed (noindex, opt-out); the crawl
     /// removes them from the index if present.
     pub opted_out: Vec<String>,
+    /// Profile URLs of creators outside this crawl's shard, read only far enough to discover
+    /// others; the crawl hands them to their shard.
+    pub out_of_shard: Vec<String>,
 }
 
 impl SourceOutput {
@@ -64,6 +68,7 @@ impl SourceOutput {
         self.discovered.extend(other.discovered);
         self.problems.extend(other.problems);
         self.opted_out.extend(other.opted_out);
+        self.out_of_shard.extend(other.out_of_shard);
     }
 }
 

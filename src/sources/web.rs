@@ -1,6 +1,7 @@
 //! The web source: an HTML profile page carrying schema.org `ProfilePage` JSON-LD (with
 //! microdata / OpenGraph / visible-HTML fallback) and the post pages it links to on the same
-//! site, read into one [`RawProfile`].
+//! site, read into one [`RawProfile`]. A page without profile data is a hub: its links are
+//! handed back as discoveries ([`super::web_hub`]).
 //!
 //! This file only sequences requests through the crawler's [`Fetcher`](crate::net::Fetcher)
 //! and hands HTML to the pure parsers ([`web_profile`](super::web_profile),
@@ -64,10 +65,20 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
     }
     out.discovered.append(&mut parsed.discovered);
     let Some(mut profile) = parsed.profile.take() else {
+        // No profile data: a hub. Its links are followed like any discovery (same fetcher,
+        // same budgets, one hop deeper); it is not a failure unless it leads nowhere.
+        if !parsed.hub_links.is_empty() {
+            out.problems
+                .retain(|p| p.kind != ProblemKind::NoProfileMarkup);
+            out.discovered
+                .extend(parsed.hub_links.iter().map(Url::to_string));
+            super::web_page::dedup_in_order(&mut out.discovered);
+        }
         return out;
     };
     // Out-of-shard creators are read only as far as their profile page (for discovery).
     if !ctx.wants(&profile.profile_url) {
+        out.out_of_shard.push(profile.profile_url);
         return out;
     }
     let limit = ctx.config.crawl.max_post_pages;
@@ -137,6 +148,7 @@ async fn parse_profile_blocking(resp: &Response, agent: &str) -> ProfileParse {
             post_links: Vec::new(),
             discovered: Vec::new(),
             refresh: None,
+            hub_links: Vec::new(),
             problems: vec![Problem::new(
                 fallback.as_str(),
                 ProblemKind::ParseFailed,

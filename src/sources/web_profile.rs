@@ -32,6 +32,9 @@ pub struct ProfileParse {
     pub discovered: Vec<String>,
     /// A meta refresh target, for pages that only forward elsewhere.
     pub refresh: Option<Url>,
+    /// For a page without profile data: its links, to be read as a hub
+    /// ([`super::web_hub`]). Empty for a profile page or a `nofollow` page.
+    pub hub_links: Vec<Url>,
     pub problems: Vec<Problem>,
 }
 
@@ -44,6 +47,7 @@ pub fn parse_profile(html: &str, page_url: &Url, header: Directives) -> ProfileP
         post_links: Vec::new(),
         discovered: Vec::new(),
         refresh: None,
+        hub_links: Vec::new(),
         problems: Vec::new(),
     };
     let page = match Page::parse(html, page_url) {
@@ -78,6 +82,7 @@ pub fn parse_profile(html: &str, page_url: &Url, header: Directives) -> ProfileP
             if !out.directives.nofollow {
                 let inline = posts_from_page(&page, &graph, &out.canonical);
                 out.discovered = inline.discovered;
+                out.hub_links = super::web_hub::hub_links(&page);
             }
             return out;
         }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use divan::Bencher;
 use scout::config::Config;
-use scout::crawl::frontier::Frontier;
+use scout::crawl::frontier::{Limits, LocalFrontier};
 use scout::extract::Extractor;
 use scout::index::CreatorIndex;
 use scout::model::RawProfile;
@@ -88,7 +88,13 @@ mod crawl {
             .map(|i| url::Url::parse(&WORLD.web_post_url(i, i % 9)).unwrap())
             .collect();
         b.bench_local(|| {
-            let mut f = Frontier::new(3, usize::MAX, usize::MAX);
+            let mut f = LocalFrontier::new(Limits {
+                max_depth: 3,
+                max_pages: usize::MAX,
+                max_per_host: usize::MAX,
+                max_per_site: usize::MAX,
+                this_year: 2026,
+            });
             for u in &urls {
                 f.push(u, 1);
             }

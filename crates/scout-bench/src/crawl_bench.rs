@@ -34,6 +34,7 @@ pub fn bench_config(rate_per_host: f64, burst: u32, concurrency: usize) -> Confi
     c.crawl.max_depth = 0;
     c.crawl.max_pages = 100_000_000;
     c.crawl.max_pages_per_host = 100_000_000;
+    c.crawl.max_pages_per_site = 100_000_000;
     c.crawl.commit_every = 2_000;
     c.crawl.retry_base_ms = 50;
     c

@@ -30,6 +30,7 @@ pub mod rng;
 pub mod search_bench;
 pub mod server;
 pub mod stats;
+pub mod workers_bench;
 pub mod world;
 
 use serde_json::Value;

@@ -68,6 +68,21 @@ enum Cmd {
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
     },
+    /// Crawl workers on one Redis frontier: pages/s with 1, 2, 4 workers, politeness across
+    /// them, and `scout merge` time (needs redis-server).
+    Workers {
+        #[arg(long, default_value_t = 2_000)]
+        creators: u64,
+        #[arg(long, default_value_t = 4)]
+        hosts: usize,
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        /// Creators per worker index in the merge measurement.
+        #[arg(long, default_value_t = 100_000)]
+        merge_creators: u64,
+        #[arg(long, default_value = "target/bench/workers")]
+        work: PathBuf,
+    },
     /// Serve the synthetic world on 127.0.0.2.. until killed or --max-secs; prints `READY [hosts]`.
     ServeWorld {
         #[arg(long)]
@@ -260,6 +275,25 @@ fn main() -> ExitCode {
             match run_all(&o) {
                 Ok(_) => ExitCode::SUCCESS,
                 Err(e) => fail("all", e),
+            }
+        }
+        Cmd::Workers {
+            creators,
+            hosts,
+            seed,
+            merge_creators,
+            work,
+        } => {
+            let rt = runtime(workers());
+            match rt.block_on(scout_bench::workers_bench::workers(
+                creators,
+                hosts,
+                seed,
+                merge_creators,
+                &work,
+            )) {
+                Ok(v) => report("crawl workers on one Redis frontier", v),
+                Err(e) => fail("workers", e),
             }
         }
         Cmd::ServeWorld {

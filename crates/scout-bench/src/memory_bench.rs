@@ -1,4 +1,4 @@
-//! Memory of a large frontier: a million world URLs pushed into `crawl::frontier::Frontier`,
+//! Memory of a large frontier: a million world URLs pushed into `crawl::frontier::LocalFrontier`,
 //! resident memory read from `/proc/self/status` before and after. Run in its own process so
 //! nothing else is counted.
 
@@ -9,13 +9,19 @@ use url::Url;
 
 use super::stats;
 use super::world::offline_world;
-use scout::crawl::frontier::Frontier;
+use scout::crawl::frontier::{Limits, LocalFrontier};
 
 pub fn frontier(urls: u64, seed: u64) -> Value {
     // Ten URLs per creator: the profile and nine post pages, over eight hosts.
     let world = offline_world(seed, urls / 10 + 1);
     let rss_before = stats::proc_status_mb("VmRSS");
-    let mut f = Frontier::new(3, usize::MAX, usize::MAX);
+    let mut f = LocalFrontier::new(Limits {
+        max_depth: 3,
+        max_pages: usize::MAX,
+        max_per_host: usize::MAX,
+        max_per_site: usize::MAX,
+        this_year: 2026,
+    });
     let started = Instant::now();
     let mut queued = 0u64;
     let mut i = 0u64;

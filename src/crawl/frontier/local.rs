@@ -1,6 +1,7 @@
-//! The frontier: which URLs are still to be read, at which depth, deduplicated, and bounded by
-//! `max_depth`, `max_pages` and a per-host budget (`max_pages_per_host`) so that trap links
-//! (calendars, session ids, ever-deeper paths) end.
+//! The in-process frontier: which URLs are still to be read, at which depth, deduplicated, and
+//! bounded by `max_depth`, `max_pages`, a per-host budget (`max_pages_per_host`), a per-site
+//! budget (`max_pages_per_site`, by registrable domain) and the URL-trap rules of
+//! [`super::traps`], so that trap links (calendars, session ids, ever-deeper paths) end.
 //!
 //! First in, first out: seeds before what they lead to. Exactly `max_pages` tasks are ever
 //! popped, so a URL that could never be popped is refused at `push` instead of being queued;
@@ -10,70 +11,62 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 use url::Url;
 
-use crate::config::CrawlConfig;
+use super::{Limits, Task, Verdict, admit};
 use crate::net::urlnorm::normalize;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Task {
-    pub url: Url,
-    pub depth: u32,
-}
-
 #[derive(Debug)]
-pub struct Frontier {
+pub struct LocalFrontier {
     queue: VecDeque<Task>,
     seen: HashSet<String>,
     per_host: HashMap<String, usize>,
-    max_depth: u32,
-    max_pages: usize,
-    max_per_host: usize,
+    per_site: HashMap<String, usize>,
+    limits: Limits,
     taken: usize,
     /// URLs dropped because a bound was hit, for the summary.
     pub dropped: usize,
 }
 
-impl Frontier {
-    pub fn new(max_depth: u32, max_pages: usize, max_per_host: usize) -> Frontier {
-        Frontier {
+impl LocalFrontier {
+    pub fn new(limits: Limits) -> LocalFrontier {
+        LocalFrontier {
             queue: VecDeque::new(),
             seen: HashSet::new(),
             per_host: HashMap::new(),
-            max_depth,
-            max_pages,
-            max_per_host,
+            per_site: HashMap::new(),
+            limits,
             taken: 0,
             dropped: 0,
         }
     }
 
-    /// The bounds of `[crawl]`: `max_depth`, `max_pages`, `max_pages_per_host`.
-    pub fn from_config(cfg: &CrawlConfig) -> Frontier {
-        Frontier::new(cfg.max_depth, cfg.max_pages, cfg.max_pages_per_host)
+    /// The bounds of `[crawl]`.
+    pub fn from_config(cfg: &crate::config::CrawlConfig) -> LocalFrontier {
+        LocalFrontier::new(Limits::from_config(cfg))
     }
 
-    /// Queue `url` at `depth` unless seen, not http(s), too deep, its host's budget is spent,
-    /// or the crawl's page budget is already promised to queued URLs. Returns whether it was
-    /// queued.
+    /// Queue `url` at `depth` unless seen, not http(s), too deep, a trap, its host's or site's
+    /// budget is spent, or the crawl's page budget is already promised to queued URLs.
+    /// Returns whether it was queued.
     pub fn push(&mut self, url: &Url, depth: u32) -> bool {
-        if depth > self.max_depth || !matches!(url.scheme(), "http" | "https") {
+        let Verdict::Admit { url, host, site } = admit(&self.limits, url, depth) else {
+            self.dropped += 1;
+            return false;
+        };
+        if self.taken + self.queue.len() >= self.limits.max_pages {
             self.dropped += 1;
             return false;
         }
-        if self.taken + self.queue.len() >= self.max_pages {
-            self.dropped += 1;
-            return false;
-        }
-        let url = normalize(url);
         if !self.seen.insert(url.to_string()) {
             return false;
         }
-        let host = url.host_str().unwrap_or_default().to_string();
-        let n = self.per_host.entry(host).or_default();
-        if *n >= self.max_per_host {
+        let h = self.per_host.get(&host).copied().unwrap_or(0);
+        let s = self.per_site.get(&site).copied().unwrap_or(0);
+        if h >= self.limits.max_per_host || s >= self.limits.max_per_site {
             self.dropped += 1;
             return false;
         }
-        *n += 1;
+        *self.per_host.entry(host).or_default() += 1;
+        *self.per_site.entry(site).or_default() += 1;
         self.queue.push_back(Task { url, depth });
         true
     }
@@ -92,6 +85,10 @@ impl Frontier {
         self.seen.insert(url.to_string());
         let host = url.host_str().unwrap_or_default().to_string();
         *self.per_host.entry(host).or_default() += 1;
+        *self
+            .per_site
+            .entry(super::traps::site_of(&url))
+            .or_default() += 1;
         self.queue.push_back(Task { url, depth });
     }
 
@@ -111,7 +108,7 @@ impl Frontier {
     }
 
     pub fn pop(&mut self) -> Option<Task> {
-        if self.taken >= self.max_pages {
+        if self.taken >= self.limits.max_pages {
             self.dropped += self.queue.len();
             self.queue.clear();
             return None;
@@ -147,6 +144,20 @@ mod tests {
         Url::parse(s).unwrap()
     }
 
+    struct Frontier;
+    impl Frontier {
+        #[allow(clippy::new_ret_no_self)]
+        fn new(max_depth: u32, max_pages: usize, max_per_host: usize) -> LocalFrontier {
+            LocalFrontier::new(Limits {
+                max_depth,
+                max_pages,
+                max_per_host,
+                max_per_site: usize::MAX,
+                this_year: 2026,
+            })
+        }
+    }
+
     #[test]
     fn dedupes_normalised_urls() {
         let mut f = Frontier::new(2, 100, 100);
@@ -157,14 +168,14 @@ mod tests {
 
     #[test]
     fn trap_links_end() {
-        // /calendar/2031/01/next forever: depth and the per-host budget both end it.
+        // /page/N/next forever: depth and the per-host budget both end it.
         let mut f = Frontier::new(1000, 1_000_000, 50);
         let mut depth = 0;
-        let mut next = u("http://trap.test/calendar/0");
+        let mut next = u("http://trap.test/page/0");
         while f.push(&next, depth) {
             let t = f.pop().unwrap();
             depth = t.depth + 1;
-            next = u(&format!("http://trap.test/calendar/{depth}"));
+            next = u(&format!("http://trap.test/page/{depth}"));
         }
         assert_eq!(depth, 50);
         let mut f = Frontier::new(3, 1000, 1000);
@@ -197,6 +208,26 @@ mod tests {
         }
         assert_eq!(f.len(), 4);
         assert_eq!(f.dropped, 4);
+    }
+
+    #[test]
+    fn site_budget_spans_subdomains_and_traps_are_refused() {
+        let mut f = LocalFrontier::new(Limits {
+            max_depth: 5,
+            max_pages: 1000,
+            max_per_host: 100,
+            max_per_site: 3,
+            this_year: 2026,
+        });
+        let queued = (0..6)
+            .filter(|i| f.push(&u(&format!("http://a{i}.trap.test/x")), 0))
+            .count();
+        assert_eq!(queued, 3);
+        assert!(f.push(&u("http://other.test/x"), 0));
+        assert!(!f.push(&u("http://other.test/a/b/a/b"), 0));
+        assert!(!f.push(&u("http://other.test/calendar/2099/01"), 0));
+        assert!(!f.push(&u("http://other.test/x?sid=42"), 0));
+        assert_eq!(f.dropped, 6);
     }
 
     #[test]
