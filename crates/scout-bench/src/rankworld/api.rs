@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use serde_json::{Value, json};
 
 use super::spec::{Entry, RankWorld, Status, Who};
-use crate::model::Platform;
+use scout::model::Platform;
 
 /// Where every status lives: (timeline owner, index in the timeline) or a comment.
 #[derive(Clone, Copy)]
@@ -155,7 +155,7 @@ impl Served {
             "discoverable": true,
             "group": false,
             "created_at": "2022-11-07T00:00:00.000Z",
-            "note": format!("<p>{}</p>", crate::bench::render::escape_html(&note)),
+            "note": format!("<p>{}</p>", crate::render::escape_html(&note)),
             "url": self.profile_url(who),
             "uri": format!("{}/users/{handle}", self.base),
             "avatar": format!("{}/avatars/original/missing.png", self.base),
@@ -200,7 +200,7 @@ impl Served {
                     self.base
                 )),
                 None => {
-                    html.push_str(&crate::bench::render::escape_html(word));
+                    html.push_str(&crate::render::escape_html(word));
                     html.push(' ');
                 }
             }

@@ -10,8 +10,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::vocab::{self, NICHES};
-use crate::bench::rng::Rng;
-use crate::model::Platform;
+use crate::rng::Rng;
+use scout::model::Platform;
 
 /// What a creator really is: the judgments are made from this, never from scout's output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -123,7 +123,7 @@ fn route(s: &Served, path: &str, q: &HashMap<String, String>) -> Response<Body> 
         ["api", "v1", "accounts", "lookup"] => {
             let acct = q.get("acct").map(String::as_str).unwrap_or_default();
             match s.by_handle.get(acct) {
-                Some(&who) if s.ident(who).1 == crate::model::Platform::Mastodon => {
+                Some(&who) if s.ident(who).1 == scout::model::Platform::Mastodon => {
                     json_reply(s.mastodon_account(who), None)
                 }
                 _ => not_found(),
@@ -160,7 +160,7 @@ fn bsky(s: &Served, method: &str, q: &HashMap<String, String>) -> Response<Body>
     let actor = q.get("actor").map(String::as_str).unwrap_or_default();
     let bsky_who = |a: &str| {
         s.who_by_actor(a)
-            .filter(|w| s.ident(*w).1 == crate::model::Platform::Bluesky)
+            .filter(|w| s.ident(*w).1 == scout::model::Platform::Bluesky)
     };
     match method {
         "app.bsky.actor.getProfile" => match bsky_who(actor) {

@@ -14,8 +14,8 @@
 
 use super::spec::{Creator, Entry, Kind, RankWorld, Who};
 use super::vocab::{self, NICHES};
-use crate::model::{Platform, Tier};
-use crate::rank::{Filters, SearchRequest};
+use scout::model::{Platform, Tier};
+use scout::rank::{Filters, SearchRequest};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum HardFilter {

@@ -15,12 +15,12 @@ use super::bm25::Bm25;
 use super::judge::{self, Judged};
 use super::server;
 use super::spec::{RankWorld, Who};
-use crate::config::Config;
-use crate::error::{Error, Result};
-use crate::index::CreatorIndex;
-use crate::index::doc::{RecordOnly, raw_from_document};
-use crate::model::CreatorRecord;
-use crate::rank::{Ranker, retrieve};
+use scout::config::Config;
+use scout::error::{Error, Result};
+use scout::index::CreatorIndex;
+use scout::index::doc::{RecordOnly, raw_from_document};
+use scout::model::CreatorRecord;
+use scout::rank::{Ranker, retrieve};
 
 /// Options of one run.
 pub struct RankingOptions {
@@ -57,7 +57,7 @@ pub fn crawl_config(bsky_api_base: &str, o: &RankingOptions) -> Config {
 /// Crawl the world for `o.seed` into an index under `dir`, and judge it. The JSON has the
 /// `results.json` keys (`ranking_ndcg10`...) and the per-query figures.
 pub async fn run(o: &RankingOptions, dir: &Path) -> Result<Value> {
-    let anchor = crate::bench::world::World::today();
+    let anchor = crate::world::World::today();
     let world = RankWorld::generate(o.seed, anchor);
     let srv = server::spawn(world, [127, 0, 0, 1].into())
         .await
@@ -69,10 +69,10 @@ pub async fn run(o: &RankingOptions, dir: &Path) -> Result<Value> {
         .map(|c| s.profile_url(Who::Creator(c)))
         .collect();
     let t0 = Instant::now();
-    let summary = crate::crawl::crawl(
+    let summary = scout::crawl::crawl(
         &cfg,
         &index,
-        crate::crawl::CrawlOptions {
+        scout::crawl::CrawlOptions {
             seeds,
             ..Default::default()
         },
