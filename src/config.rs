@@ -208,6 +208,9 @@ pub struct ExtractConfig {
 pub struct RankWeights {
     pub relevance: f64,
     pub theme_consistency: f64,
+    /// Weight × share of the creator's own posts naming the query (any niche, not only the
+    /// taxonomy's; see `src/rank/focus.rs`).
+    pub query_focus: f64,
     pub authenticity: f64,
     pub engagement: f64,
     pub comment_quality: f64,
@@ -239,6 +242,7 @@ impl Default for RankWeights {
         RankWeights {
             relevance: 1.0,
             theme_consistency: 1.5,
+            query_focus: 1.5,
             authenticity: 1.5,
             engagement: 0.8,
             comment_quality: 1.0,

@@ -5,6 +5,7 @@
 pub mod csv_rows;
 pub mod expand;
 pub mod filters;
+pub mod focus;
 pub mod fit;
 pub mod percentile;
 pub mod retrieve;

@@ -126,6 +126,16 @@ pub fn judge_index(
         .map(|c| (url_of(Who::Creator(c)), c))
         .collect();
     let truth_of = |rec: &CreatorRecord| by_url.get(&rec.profile_url).copied();
+    let label: HashMap<String, String> = docs
+        .iter()
+        .map(|(_, r, _)| {
+            let l = match truth_of(r) {
+                Some(c) => format!("{:?}/{}", world.creators[c].kind, world.creators[c].handle),
+                None => r.handle.clone(),
+            };
+            (r.id.clone(), l)
+        })
+        .collect();
     let id_to_creator: HashMap<String, Option<usize>> = docs
         .iter()
         .map(|(_, r, _)| (r.id.clone(), truth_of(r)))
@@ -180,6 +190,7 @@ pub fn judge_index(
         queries.push(json!({
             "kind": kind, "query": q.name, "scout": round3(sn), "bm25": round3(bn),
             "scout_gains": sg, "bm25_gains": bg,
+            "scout_top": scout_ids.iter().map(|i| label.get(i).cloned().unwrap_or_default()).collect::<Vec<_>>(),
         }));
     }
     let mean = |k: &str, bm: bool| {
