@@ -63,6 +63,10 @@ pub struct CrawlConfig {
     pub max_posts: usize,
     /// Post pages (web source) followed per profile.
     pub max_post_pages: usize,
+    /// Own posts (originals and self-threads, not replies to others) an account needs among
+    /// those fetched to be indexed as a creator; below it, it is audience (counted, not
+    /// indexed). Capped at `max_posts`; 0 indexes everyone.
+    pub min_original_posts: usize,
 }
 
 pub const DEFAULT_RATE_PER_HOST: f64 = 1.0;
@@ -72,6 +76,7 @@ pub const DEFAULT_MAX_DEPTH: u32 = 2;
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 5_000_000;
 pub const DEFAULT_TIMEOUT_SECS: f64 = 20.0;
 pub const DEFAULT_MAX_POSTS: usize = 40;
+pub const DEFAULT_MIN_ORIGINAL_POSTS: usize = 3;
 
 impl Default for CrawlConfig {
     fn default() -> Self {
@@ -95,6 +100,7 @@ impl Default for CrawlConfig {
             commit_every: 100,
             max_posts: DEFAULT_MAX_POSTS,
             max_post_pages: 20,
+            min_original_posts: DEFAULT_MIN_ORIGINAL_POSTS,
         }
     }
 }
@@ -350,6 +356,9 @@ impl Config {
         }
         if c.commit_every == 0 {
             return bad("crawl.commit_every", "must be at least 1");
+        }
+        if c.min_original_posts > 1_000 {
+            return bad("crawl.min_original_posts", "must be at most 1000");
         }
         for cidr in &c.allow_private_networks {
             if cidr.parse::<ipnet::IpNet>().is_err() && cidr.parse::<std::net::IpAddr>().is_err() {

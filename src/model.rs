@@ -103,7 +103,15 @@ pub struct RawProfile {
     pub opted_out: bool,
     /// Language the platform declares for the account, a hint only.
     pub lang_hint: Option<String>,
+    /// The creator's own posts: originals and their own thread continuations (self-replies).
+    /// Every signal about the creator (themes, niches, engagement, sponsorship, language,
+    /// `posts_indexed`) reads these only.
     pub posts: Vec<Post>,
+    /// The account's replies to other accounts' posts, as its timeline showed them:
+    /// conversation, never counted as posts. Kept so a stored record shows what was set apart
+    /// (and how much of the timeline was talk rather than publishing).
+    #[serde(default)]
+    pub conversation: Vec<Post>,
     /// The URL this profile was read from (a feed URL, an API seed...), set by the crawler;
     /// `crawl --refresh` re-reads it.
     #[serde(default)]

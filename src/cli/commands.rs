@@ -94,7 +94,7 @@ pub fn print_summary(out: &mut impl Write, s: &CrawlSummary) -> std::io::Result<
         "crawl summary{}",
         if s.resumed { " (resumed)" } else { "" }
     )?;
-    let rows: [(&str, String); 12] = [
+    let rows: [(&str, String); 13] = [
         ("seeds", s.seeds.to_string()),
         ("urls read", s.urls_read.to_string()),
         ("http requests", s.requests.to_string()),
@@ -105,22 +105,26 @@ pub fn print_summary(out: &mut impl Write, s: &CrawlSummary) -> std::io::Result<
         ("creators removed (opt-out)", s.creators_removed.to_string()),
         ("skipped by robots.txt", s.skipped_robots.to_string()),
         ("skipped (opted out)", s.skipped_opted_out.to_string()),
+        (
+            "audience accounts, not indexed",
+            s.audience_accounts.to_string(),
+        ),
         ("discovered", s.discovered.to_string()),
         ("duration", format!("{:.1}s", s.duration_secs)),
     ];
     for (k, v) in rows {
-        writeln!(out, "  {k:<28} {v:>10}")?;
+        writeln!(out, "  {k:<30} {v:>10}")?;
     }
     if s.skipped_out_of_shard > 0 {
         writeln!(
             out,
-            "  {:<28} {:>10}",
+            "  {:<30} {:>10}",
             "skipped (other shards)", s.skipped_out_of_shard
         )?;
     }
-    writeln!(out, "  {:<28} {:>10}", "errors", s.errors)?;
+    writeln!(out, "  {:<30} {:>10}", "errors", s.errors)?;
     for (kind, n) in &s.errors_by_kind {
-        writeln!(out, "    {kind:<26} {n:>10}")?;
+        writeln!(out, "    {kind:<28} {n:>10}")?;
     }
     for p in s.problems.iter().take(20) {
         writeln!(out, "    {} {}: {}", p.kind, p.url, p.detail)?;

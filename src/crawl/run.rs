@@ -66,6 +66,11 @@ pub struct CrawlSummary {
     pub skipped_robots: u64,
     pub skipped_opted_out: u64,
     pub skipped_out_of_shard: u64,
+    /// Accounts read but not indexed: fewer than `crawl.min_original_posts` own posts among
+    /// those fetched (commenters whose timeline is replies). They still count as commenters
+    /// where they comment. One already in the index keeps its stored record.
+    #[serde(default)]
+    pub audience_accounts: u64,
     pub discovered: u64,
     pub frontier_dropped: u64,
     pub errors: u64,
@@ -91,6 +96,12 @@ pub fn in_shard(profile_url: &str, shard: Option<(u64, u64)>) -> bool {
         None => true,
         Some((i, n)) => fnv1a64(profile_url.as_bytes()) % n == i,
     }
+}
+
+/// Too few own posts among those fetched to be a creator: an audience account. The bar is
+/// `crawl.min_original_posts`, capped at `crawl.max_posts` (no more can be fetched).
+pub fn is_audience(c: &crate::config::CrawlConfig, raw: &RawProfile) -> bool {
+    raw.posts.len() < c.min_original_posts.min(c.max_posts)
 }
 
 /// Is this creator on the consent opt-out list (profile URL, handle or id)?
@@ -323,8 +334,21 @@ impl Batch<'_> {
         for d in &out.discovered {
             self.discover(d, depth)?;
         }
+        // Links in posts to other creators' pages are followed like mentions (after the
+        // upserts, which mark the creators' own pages as seen).
+        let linked: Vec<String> = out
+            .profiles
+            .iter()
+            .flat_map(|raw| raw.posts.iter().chain(&raw.conversation))
+            .flat_map(|p| &p.links)
+            .filter(|l| parse_http(l).is_some_and(|u| sources::is_creator_link(&u)))
+            .cloned()
+            .collect();
         for raw in out.profiles {
             self.upsert(raw, read_url).await?;
+        }
+        for link in &linked {
+            self.discover(link, depth)?;
         }
         Ok(())
     }
@@ -370,6 +394,12 @@ impl Batch<'_> {
         }
         // The profile URL is known now: do not read it again through another link.
         self.frontier.mark_seen(&raw.profile_url);
+        if is_audience(&self.config.crawl, &raw) {
+            // Not a creator (yet): nothing is written. A record indexed before stays as it
+            // was, since one week of replies is no reason to drop what was published.
+            self.summary.audience_accounts += 1;
+            return Ok(());
+        }
         raw.source_url.get_or_insert_with(|| read_url.to_string());
         let previous = self.index.get(&raw.profile_url)?;
         let history = previous

@@ -5,6 +5,7 @@
 //! monotonically increasing `generation` and the last crawl's summary, written atomically with
 //! the commit by tantivy itself.
 
+pub mod cjk;
 pub mod doc;
 pub mod schema;
 pub mod signals;
@@ -86,12 +87,24 @@ impl CreatorIndex {
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
             .try_into()
             .map_err(|e| index_err(path, e))?;
-        Ok(CreatorIndex {
+        let index = CreatorIndex {
             index,
             fields,
             path: path.to_path_buf(),
             reader,
-        })
+        };
+        // Same field names, other analysers (e.g. before CJK bigrams): tantivy cannot tell,
+        // and queries would silently miss. The version each commit records can.
+        let meta = index.meta()?;
+        if meta.generation > 0 && meta.schema_version != schema::SCHEMA_VERSION {
+            return Err(Error::Other(format!(
+                "the index at {} was written with schema version {} and this scout reads                  version {}; move it away or pass --index to use a fresh folder, then crawl again",
+                path.display(),
+                meta.schema_version,
+                schema::SCHEMA_VERSION
+            )));
+        }
+        Ok(index)
     }
 
     pub fn path(&self) -> &Path {

@@ -6,15 +6,19 @@
 //! query in any language still matches exact words everywhere. Every INTERFACE.md filter
 //! has an indexed fast field, so filters run as index queries, not as post-filters, and every
 //! re-ranking input is in the `signals` fast field, so scoring reads no stored document.
+//! Words are cut by [`ScriptTokenizer`]: Chinese, Japanese and Korean runs become bigrams, so
+//! a word inside unspaced text is found.
 
 use tantivy::Index;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    StopWordFilter, TextAnalyzer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
+    TextAnalyzer,
 };
+
+use super::cjk::ScriptTokenizer;
 
 /// Languages with a stemming field, as (ISO 639-1, tantivy language).
 pub const STEMMED_LANGUAGES: [(&str, Language); 6] = [
@@ -29,7 +33,8 @@ pub const STEMMED_LANGUAGES: [(&str, Language); 6] = [
 pub const TEXT_ANALYZER: &str = "scout_text";
 
 /// Bump when the schema changes; an index with another version is refused with a clear error.
-pub const SCHEMA_VERSION: u32 = 2;
+/// 3: CJK bigrams in every text field.
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -125,14 +130,14 @@ pub fn register_tokenizers(index: &Index) {
     let tm = index.tokenizers();
     tm.register(
         TEXT_ANALYZER,
-        TextAnalyzer::builder(SimpleTokenizer::default())
+        TextAnalyzer::builder(ScriptTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
             .build(),
     );
     for (code, lang) in STEMMED_LANGUAGES {
-        let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        let builder = TextAnalyzer::builder(ScriptTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)
             .dynamic();

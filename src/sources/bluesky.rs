@@ -3,8 +3,11 @@
 //! Requests, in order, each through the crawl's [`Fetcher`](crate::net::Fetcher):
 //! 1. `app.bsky.actor.getProfile?actor=HANDLE` — the profile; the `!no-unauthenticated`
 //!    self-label opts out before anything else is read.
-//! 2. `app.bsky.feed.getAuthorFeed?actor=HANDLE&limit=N` then `...&cursor=C` — until
-//!    `crawl.max_posts` own posts (N = min(max_posts, 100), the API's maximum).
+//! 2. `app.bsky.feed.getAuthorFeed?actor=HANDLE&limit=N&filter=posts_and_author_threads`
+//!    then `...&cursor=C` — until `crawl.max_posts` own posts (N = min(max_posts, 100), the
+//!    API's maximum). The filter keeps originals and the author's own threads (the default,
+//!    `posts_with_replies`, also sends replies to others); replies that come anyway are set
+//!    apart as conversation ([`parse::parse_author_feed`]).
 //! 3. `app.bsky.feed.getPostThread?uri=AT_URI&depth=6` — for up to
 //!    `sources.bluesky.max_threads` posts with replies.
 //!
@@ -26,6 +29,8 @@ const JSON: RequestOpts = RequestOpts {
 };
 /// `getAuthorFeed` accepts at most 100 items per page.
 const MAX_PAGE_SIZE: usize = 100;
+/// Originals and the author's own threads, not replies to others.
+const FEED_FILTER: &str = "posts_and_author_threads";
 /// Reply depth asked of `getPostThread` (the AppView's default).
 const THREAD_DEPTH: &str = "6";
 
@@ -101,14 +106,15 @@ pub async fn read(handle: &str, ctx: &ReadContext<'_>) -> SourceOutput {
         return out;
     }
 
-    let Some(posts) = read_feed(&profile, ctx, &mut out).await else {
+    let Some((posts, conversation)) = read_feed(&profile, ctx, &mut out).await else {
         return out;
     };
     let mut raw = profile.profile.clone();
     raw.posts = posts;
+    raw.conversation = conversation;
     read_threads(&profile, &mut raw.posts, ctx, &mut out).await;
     raw.lang_hint = super::mastodon::parse::majority_lang(&raw.posts);
-    for p in &raw.posts {
+    for p in raw.posts.iter().chain(&raw.conversation) {
         out.discovered.extend(p.mentions.iter().cloned());
     }
     let mut seen = std::collections::HashSet::new();
@@ -120,12 +126,13 @@ pub async fn read(handle: &str, ctx: &ReadContext<'_>) -> SourceOutput {
     out
 }
 
-/// Own posts from `getAuthorFeed`, following cursors. `None` when the first page fails.
+/// Own posts and conversation from `getAuthorFeed`, following cursors. `None` when the first
+/// page fails.
 async fn read_feed(
     profile: &parse::Profile,
     ctx: &ReadContext<'_>,
     out: &mut SourceOutput,
-) -> Option<Vec<Post>> {
+) -> Option<(Vec<Post>, Vec<Post>)> {
     let api_base = &ctx.config.sources.bluesky.api_base;
     let subject = &profile.profile.profile_url;
     let max_posts = ctx.config.crawl.max_posts;
@@ -134,12 +141,17 @@ async fn read_feed(
     // Reposts fill pages without adding posts; bound the pages so a repost-only account ends.
     let max_pages = max_posts.div_ceil(limit) + 2;
     let mut posts: Vec<Post> = Vec::new();
+    let mut conversation: Vec<Post> = Vec::new();
     let mut cursor: Option<String> = None;
     for page_no in 0..max_pages {
         if posts.len() >= max_posts {
             break;
         }
-        let mut query = vec![("actor", profile.key.as_str()), ("limit", limit_s.as_str())];
+        let mut query = vec![
+            ("actor", profile.key.as_str()),
+            ("limit", limit_s.as_str()),
+            ("filter", FEED_FILTER),
+        ];
         if let Some(c) = &cursor {
             query.push(("cursor", c.as_str()));
         }
@@ -151,16 +163,13 @@ async fn read_feed(
             Ok(p) => p,
             Err(p) => {
                 out.problems.push(p);
-                return (page_no > 0).then_some(posts);
+                return (page_no > 0).then_some((posts, conversation));
             }
         };
         out.discovered.extend(page.discovered);
         out.opted_out.extend(page.opted_out);
-        for p in page.posts {
-            if !posts.iter().any(|q| q.id == p.id) {
-                posts.push(p);
-            }
-        }
+        super::mastodon::add_new(&mut posts, page.posts);
+        super::mastodon::add_new(&mut conversation, page.conversation);
         match page.cursor {
             // A cursor that does not move would loop; an empty page ends the feed.
             Some(c) if page.items > 0 && cursor.as_ref() != Some(&c) => cursor = Some(c),
@@ -168,7 +177,8 @@ async fn read_feed(
         }
     }
     posts.truncate(max_posts);
-    Some(posts)
+    conversation.truncate(max_posts);
+    Some((posts, conversation))
 }
 
 /// Comments for up to `max_threads` posts with replies.

@@ -4,13 +4,16 @@
 //! Requests, in order, each through the crawl's [`Fetcher`](crate::net::Fetcher):
 //! 1. `GET {base}api/v1/accounts/lookup?acct=NAME` — the account. Consent is checked here,
 //!    before anything else is read.
-//! 2. `GET {base}api/v1/accounts/ID/statuses?limit=PAGE` — then the `Link: rel="next"` URLs
-//!    verbatim, until `crawl.max_posts` own posts are read.
+//! 2. `GET {base}api/v1/accounts/ID/statuses?limit=PAGE&exclude_replies=true` — then the
+//!    `Link: rel="next"` URLs verbatim, until `crawl.max_posts` own posts are read.
+//!    `exclude_replies` drops replies to other accounts and keeps self-replies (Mastodon's
+//!    `Status.without_replies`); servers that ignore it are covered by classifying each status
+//!    by `in_reply_to_account_id` ([`parse::replies_to_other`]).
 //! 3. `GET {base}api/v1/statuses/ID/context` for up to `sources.mastodon.max_threads` posts
 //!    with replies.
 //!
-//! Query strings are exactly `acct=NAME` and `limit=N` (one parameter each, so their order is
-//! fixed); fixtures store them as literal file names.
+//! Query strings are exactly `acct=NAME` and `limit=N&exclude_replies=true`, in that order;
+//! fixtures store them as literal file names.
 //!
 //! Not every `https://HOST/@NAME` is Mastodon. When the lookup is not answered with JSON, the
 //! seed is read as a web page instead. A 404 alone cannot tell "no such account" from "no such
@@ -24,7 +27,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::{ReadContext, SourceOutput, lenient_json};
-use crate::model::Problem;
+use crate::model::{Post, Problem};
 use crate::net::{FetchError, RequestOpts, Response};
 
 const JSON: RequestOpts = RequestOpts {
@@ -159,16 +162,18 @@ pub async fn read_profile(
         return out;
     }
 
-    let posts = match read_statuses(base, &account, ctx, &mut out).await {
+    let (posts, conversation) = match read_statuses(base, &account, ctx, &mut out).await {
         Some(p) => p,
         // Without the first page there is no consistent record to give; the problem says why.
         None => return out,
     };
     let mut profile = account.profile.clone();
     profile.posts = posts;
+    profile.conversation = conversation;
     read_threads(base, &account, &mut profile.posts, ctx, &mut out).await;
     profile.lang_hint = parse::majority_lang(&profile.posts);
-    for p in &profile.posts {
+    // Who the creator talks to is worth a look too (some of them are creators).
+    for p in profile.posts.iter().chain(&profile.conversation) {
         out.discovered
             .extend(p.mentions.iter().filter(|m| m.starts_with("http")).cloned());
     }
@@ -178,14 +183,15 @@ pub async fn read_profile(
     out
 }
 
-/// The creator's own posts, newest first, up to `max_posts`. `None` when the first page
-/// cannot be read (a problem is recorded); later pages failing only shorten the list.
+/// The creator's own posts and their replies to others (conversation), newest first, up to
+/// `max_posts` each. `None` when the first page cannot be read (a problem is recorded); later
+/// pages failing only shorten the lists.
 async fn read_statuses(
     base: &Url,
     account: &parse::Account,
     ctx: &ReadContext<'_>,
     out: &mut SourceOutput,
-) -> Option<Vec<crate::model::Post>> {
+) -> Option<(Vec<Post>, Vec<Post>)> {
     let max_posts = ctx.config.crawl.max_posts;
     let page_size = ctx
         .config
@@ -197,11 +203,12 @@ async fn read_statuses(
     let first = api_url(
         base,
         &["api", "v1", "accounts", &account.id, "statuses"],
-        &[("limit", &page_size)],
+        &[("limit", &page_size), ("exclude_replies", "true")],
     )?;
     // Boosts fill pages without adding posts; bound the pages so a boost-only account ends.
     let max_pages = max_posts.div_ceil(page_size.parse::<usize>().unwrap_or(1)) + 2;
-    let mut posts: Vec<crate::model::Post> = Vec::new();
+    let mut posts: Vec<Post> = Vec::new();
+    let mut conversation: Vec<Post> = Vec::new();
     let mut next = Some(first);
     let mut pages = 0;
     while let Some(page_url) = next.take() {
@@ -219,7 +226,7 @@ async fn read_statuses(
                     }
                 };
                 out.problems.push(p);
-                return (pages > 1).then_some(posts);
+                return (pages > 1).then_some((posts, conversation));
             }
         };
         let page = match parse::parse_statuses(&value, &account.id) {
@@ -230,16 +237,13 @@ async fn read_statuses(
                     "bad_statuses",
                     format!("{page_url}: {why}"),
                 ));
-                return (pages > 1).then_some(posts);
+                return (pages > 1).then_some((posts, conversation));
             }
         };
         out.discovered.extend(page.boosted_authors);
         out.opted_out.extend(page.opted_out);
-        for p in page.posts {
-            if !posts.iter().any(|q| q.id == p.id) {
-                posts.push(p);
-            }
-        }
+        add_new(&mut posts, page.posts);
+        add_new(&mut conversation, page.conversation);
         if page.entries == 0 {
             break;
         }
@@ -251,7 +255,17 @@ async fn read_statuses(
             .filter(|l| l.origin() == page_url.origin());
     }
     posts.truncate(max_posts);
-    Some(posts)
+    conversation.truncate(max_posts);
+    Some((posts, conversation))
+}
+
+/// Append the posts of `page` not already in `to` (pages can overlap when posts arrive).
+pub(super) fn add_new(to: &mut Vec<Post>, page: Vec<Post>) {
+    for p in page {
+        if !to.iter().any(|q| q.id == p.id) {
+            to.push(p);
+        }
+    }
 }
 
 /// Replies for up to `max_threads` posts that have any. A thread that cannot be read leaves
@@ -259,7 +273,7 @@ async fn read_statuses(
 async fn read_threads(
     base: &Url,
     account: &parse::Account,
-    posts: &mut [crate::model::Post],
+    posts: &mut [Post],
     ctx: &ReadContext<'_>,
     out: &mut SourceOutput,
 ) {

@@ -120,6 +120,35 @@ pub fn classify(url: &Url) -> Seed {
     }
 }
 
+/// Path segments that introduce a person's page on a web site (`/creators/anna`,
+/// `/u/anna`, `/author/anna`...).
+const PROFILE_SEGMENTS: &[&str] = &[
+    "creator", "creators", "profile", "profiles", "u", "user", "users", "author", "authors",
+    "people", "members",
+];
+
+/// Does a link written in a post lead to a creator's page? Mastodon `/@NAME`, Bluesky
+/// profiles (and their posts), YouTube channels, and web pages under a profile-like path
+/// segment. Articles, shops and videos do not: following every link in every post would crawl
+/// the web, not creators. Pure: looks at the URL only.
+pub fn is_creator_link(url: &Url) -> bool {
+    if !matches!(url.scheme(), "http" | "https") {
+        return false;
+    }
+    match classify(url) {
+        Seed::MastodonProfile { .. } | Seed::Bluesky { .. } | Seed::Youtube { .. } => true,
+        Seed::MastodonTag { .. } => false,
+        Seed::Web(u) => {
+            let segs: Vec<&str> = u
+                .path_segments()
+                .map(|s| s.filter(|p| !p.is_empty()).collect())
+                .unwrap_or_default();
+            // `/creators/anna` or `/creators/anna/`: the segment and one name, nothing deeper.
+            matches!(segs.as_slice(), [kind, _name] if PROFILE_SEGMENTS.contains(&kind.to_ascii_lowercase().as_str()))
+        }
+    }
+}
+
 /// Read one seed through its source.
 pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
     match classify(url) {
@@ -166,5 +195,30 @@ mod tests {
             Seed::Web(_)
         ));
         assert!(matches!(c("https://example.org/feed.xml"), Seed::Web(_)));
+    }
+
+    #[test]
+    fn creator_links_in_posts() {
+        let yes = |s: &str| is_creator_link(&Url::parse(s).unwrap());
+        for u in [
+            "https://fosstodon.org/@anna",
+            "https://bsky.app/profile/lena.example",
+            "https://bsky.app/profile/lena.example/post/3k2",
+            "https://www.youtube.com/channel/UC123",
+            "https://example.org/creators/anna",
+            "https://example.org/u/anna/",
+        ] {
+            assert!(yes(u), "{u}");
+        }
+        for u in [
+            "https://example.org/blog/2024/serum-review",
+            "https://shop.example/products/serum",
+            "https://www.youtube.com/watch?v=abc",
+            "https://fosstodon.org/tags/skincare",
+            "https://example.org/creators/anna/posts/1",
+            "mailto:anna@example.org",
+        ] {
+            assert!(!yes(u), "{u}");
+        }
     }
 }

@@ -239,8 +239,10 @@ pub fn parse_post(pv: &Value) -> Option<Post> {
 /// One page of `getAuthorFeed`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FeedPage {
-    /// The creator's own posts (replies included), in feed order.
+    /// The creator's own posts (originals and self-thread continuations), in feed order.
     pub posts: Vec<Post>,
+    /// The creator's replies to other accounts: conversation, not posts.
+    pub conversation: Vec<Post>,
     /// Authors of reposted posts and of posts the creator replied to, for discovery.
     pub discovered: Vec<String>,
     /// Such authors carrying `!no-unauthenticated`.
@@ -250,8 +252,39 @@ pub struct FeedPage {
     pub items: usize,
 }
 
+/// The DID of the account a feed item's post replies to, if it is a reply: the author of
+/// `reply.parent` in the feed item, else the DID in the record's `reply.parent.uri` (a
+/// deleted or blocked parent has no author). `Some("")` for a reply whose parent is unknown.
+pub fn reply_parent_did(item: &Value) -> Option<String> {
+    let from_view = item
+        .get("reply")
+        .and_then(|r| r.get("parent"))
+        .and_then(|p| p.get("author"))
+        .and_then(|a| nonempty(s(a, "did")));
+    let reply_ref = item
+        .get("post")
+        .and_then(|p| p.get("record"))
+        .and_then(|r| r.get("reply"))
+        .filter(|r| r.is_object());
+    let from_record = reply_ref
+        .and_then(|r| r.get("parent"))
+        .and_then(|p| nonempty(s(p, "uri")))
+        .and_then(|u| u.strip_prefix("at://"))
+        .and_then(|u| u.split('/').next())
+        .filter(|d| !d.is_empty());
+    match from_view.or(from_record) {
+        Some(d) => Some(d.to_string()),
+        None if reply_ref.is_some() || item.get("reply").is_some() => Some(String::new()),
+        None => None,
+    }
+}
+
 /// Parse `getAuthorFeed` for the account `creator_did`. Reposts (`reason` =
 /// `#reasonRepost`) are attributed to their original author, never counted as the creator's.
+/// A reply to another account (by [`reply_parent_did`]) is conversation; a reply to the
+/// creator's own post is a thread continuation and stays a post. The request asks for
+/// `filter=posts_and_author_threads`, but the default `posts_with_replies` (and older
+/// AppViews) send replies, so every item is classified anyway.
 pub fn parse_author_feed(v: &Value, creator_did: &str) -> Result<FeedPage, String> {
     let items = v
         .get("feed")
@@ -299,10 +332,16 @@ pub fn parse_author_feed(v: &Value, creator_did: &str) -> Result<FeedPage, Strin
             .and_then(|r| r.get("parent"))
             .and_then(|p| p.get("author"));
         other(parent_author, &mut page);
+        let to_other = reply_parent_did(item).is_some_and(|d| d != creator_did);
+        let list = if to_other {
+            &mut page.conversation
+        } else {
+            &mut page.posts
+        };
         if let Some(post) = parse_post(pv)
-            && !page.posts.iter().any(|p| p.id == post.id)
+            && !list.iter().any(|p| p.id == post.id)
         {
-            page.posts.push(post);
+            list.push(post);
         }
     }
     Ok(page)
@@ -453,7 +492,8 @@ mod tests {
         ]});
         let page = parse_author_feed(&v, "did:plc:me").unwrap();
         assert_eq!(page.items, 3);
-        assert_eq!(page.posts.len(), 1);
+        assert_eq!(page.posts.len(), 0, "a reply to someone else is no post");
+        assert_eq!(page.conversation.len(), 1);
         assert_eq!(
             page.discovered,
             vec!["https://bsky.app/profile/orig.example"]
@@ -464,6 +504,40 @@ mod tests {
         );
         assert_eq!(page.cursor.as_deref(), Some("c1"));
         assert!(parse_author_feed(&json!({}), "x").is_err());
+    }
+
+    #[test]
+    fn replies_to_others_are_conversation_self_threads_are_posts() {
+        let me = json!({"did": "did:plc:me", "handle": "me.example"});
+        let post = |rkey: &str, reply: Value| {
+            let mut record = json!({"text": rkey});
+            if !reply.is_null() {
+                record["reply"] = reply;
+            }
+            json!({"uri": format!("at://did:plc:me/app.bsky.feed.post/{rkey}"), "author": me, "record": record})
+        };
+        let parent = |did: &str| json!({"root": {"uri": format!("at://{did}/app.bsky.feed.post/r")}, "parent": {"uri": format!("at://{did}/app.bsky.feed.post/p")}});
+        let v = json!({"feed": [
+            {"post": post("original", Value::Null)},
+            // Self-thread: the feed view names the parent's author.
+            {"post": post("continued", parent("did:plc:me")),
+             "reply": {"parent": {"author": me}, "root": {"author": me}}},
+            // A reply to someone else, known only from the record (no `reply` view).
+            {"post": post("answer", parent("did:plc:other"))},
+            // The parent was deleted: the view has no author, the record still names it.
+            {"post": post("late", parent("did:plc:gone")),
+             "reply": {"parent": {"$type": "app.bsky.feed.defs#notFoundPost", "uri": "at://did:plc:gone/app.bsky.feed.post/p", "notFound": true}}}
+        ]});
+        let page = parse_author_feed(&v, "did:plc:me").unwrap();
+        let ids = |ps: &[Post]| ps.iter().map(|p| p.text.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&page.posts), ["original", "continued"]);
+        assert_eq!(ids(&page.conversation), ["answer", "late"]);
+        assert_eq!(reply_parent_did(&v["feed"][0]), None);
+        assert_eq!(
+            reply_parent_did(&json!({"reply": {"parent": {"notFound": true}}})).as_deref(),
+            Some(""),
+            "a reply to an unknown parent is still a reply"
+        );
     }
 
     #[test]

@@ -349,6 +349,7 @@ pub fn parse_feed(
         lang_hint: lang,
         posts,
         source_url: Some(source_url.to_string()),
+        conversation: Vec::new(),
     })
 }
 

@@ -199,6 +199,7 @@ pub fn parse_account(v: &Value) -> Result<Account, String> {
         opted_out: opts_out(v),
         lang_hint: None,
         source_url: None,
+        conversation: Vec::new(),
         posts: Vec::new(),
     };
     Ok(Account {
@@ -289,8 +290,10 @@ pub fn parse_post(v: &Value) -> Option<Post> {
 /// elsewhere.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StatusPage {
-    /// The creator's own statuses, in API order (newest first).
+    /// The creator's own statuses (originals and self-replies), in API order (newest first).
     pub posts: Vec<Post>,
+    /// The creator's replies to other accounts: conversation, not posts.
+    pub conversation: Vec<Post>,
     /// Authors of boosted statuses (not the creator's posts; attributed to them).
     pub boosted_authors: Vec<String>,
     /// Boosted authors whose account object opts out of indexing.
@@ -299,8 +302,28 @@ pub struct StatusPage {
     pub entries: usize,
 }
 
+/// Is this status a reply to another account (conversation, not a post)?
+///
+/// `in_reply_to_account_id` decides: the creator's own id is a thread continuation (a post).
+/// Real servers send it even when the parent was deleted and `in_reply_to_id` is null, so it
+/// is read first; a status with `in_reply_to_id` but no account id cannot be shown to be a
+/// self-reply and counts as conversation.
+pub fn replies_to_other(status: &Value, creator_id: &str) -> bool {
+    let to_account = match status.get("in_reply_to_account_id") {
+        Some(Value::String(a)) if !a.trim().is_empty() => Some(a.trim().to_string()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    match to_account {
+        Some(a) => a != creator_id,
+        None => !matches!(status.get("in_reply_to_id"), None | Some(Value::Null)),
+    }
+}
+
 /// Parse `/api/v1/accounts/:id/statuses`. A boost (`reblog` non-null) goes to its original
-/// author; a status by someone else (which the endpoint should never return) is dropped.
+/// author; a status by someone else (which the endpoint should never return) is dropped; a
+/// reply to another account goes to `conversation` (servers that ignore `exclude_replies`
+/// still send them).
 pub fn parse_statuses(v: &Value, creator_id: &str) -> Result<StatusPage, String> {
     let arr = v.as_array().ok_or("statuses is not a JSON array")?;
     let mut page = StatusPage {
@@ -328,7 +351,11 @@ pub fn parse_statuses(v: &Value, creator_id: &str) -> Result<StatusPage, String>
             continue;
         }
         if let Some(post) = parse_post(status) {
-            page.posts.push(post);
+            if replies_to_other(status, creator_id) {
+                page.conversation.push(post);
+            } else {
+                page.posts.push(post);
+            }
         }
     }
     Ok(page)
@@ -419,6 +446,23 @@ mod tests {
         assert_eq!(p.text, "");
         assert_eq!(p.mentions, vec!["@ben@else.example"]);
         assert_eq!(page.boosted_authors, vec!["https://o.example/@orig"]);
+    }
+
+    #[test]
+    fn replies_to_other_accounts_are_conversation() {
+        // Shapes as fosstodon.org sends them: a deleted parent leaves `in_reply_to_id` null
+        // and `in_reply_to_account_id` set.
+        let v = json!([
+            {"id": "1", "account": {"id": "42"}, "content": "original", "in_reply_to_id": null, "in_reply_to_account_id": null},
+            {"id": "2", "account": {"id": "42"}, "content": "thread 2/2", "in_reply_to_id": "1", "in_reply_to_account_id": "42"},
+            {"id": "3", "account": {"id": "42"}, "content": "@ben thanks!", "in_reply_to_id": "77", "in_reply_to_account_id": "7"},
+            {"id": "4", "account": {"id": "42"}, "content": "@gone sure", "in_reply_to_id": null, "in_reply_to_account_id": "8"},
+            {"id": "5", "account": {"id": "42"}, "content": "to whom?", "in_reply_to_id": "78"}
+        ]);
+        let page = parse_statuses(&v, "42").unwrap();
+        let ids = |ps: &[Post]| ps.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&page.posts), ["1", "2"]);
+        assert_eq!(ids(&page.conversation), ["3", "4", "5"]);
     }
 
     #[test]
