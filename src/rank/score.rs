@@ -4,7 +4,7 @@
 //! | signal | value in | meaning |
 //! |---|---|---|
 //! | relevance | 0–1 | BM25 over bio, posts, hashtags, themes, normalised by the best candidate |
-//! | theme_consistency | 0–1 | share of the creator's posts on the queried niche (or on their main niche when the query names none) |
+//! | theme_consistency | 0–1 | share of the creator's posts on the queried niche (when the query names none: on their main niche × `query_focus`, or × relevance without query text) |
 //! | query_focus | 0–1 | share of the creator's own posts naming the query's words or synonyms, any niche (see [`super::focus`]) |
 //! | authenticity | 0–1 | 1 − bot-comment share; × 0.2 when the inflated pattern is flagged; × 0.5 for declared bots |
 //! | engagement | 0–1 | engagement-rate percentile among peers of the same tier and platform |
@@ -174,8 +174,14 @@ pub fn score_signals_with<'p>(
         input.relevance.clamp(0.0, 1.0),
     );
 
+    // A query the taxonomy does not know: consistency counts as far as the creator's posts
+    // are about the query (not merely their bio).
     let focus = if input.query_niches.is_empty() {
-        rec.theme_consistency.unwrap_or(0.0) * input.relevance.clamp(0.0, 1.0)
+        rec.theme_consistency.unwrap_or(0.0)
+            * input
+                .query_focus
+                .unwrap_or(input.relevance)
+                .clamp(0.0, 1.0)
     } else {
         input
             .query_niches

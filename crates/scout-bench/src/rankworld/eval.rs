@@ -54,19 +54,30 @@ pub fn crawl_config(bsky_api_base: &str, o: &RankingOptions) -> Config {
     c
 }
 
-/// Crawl the world for `o.seed` into an index under `dir`, and judge it. The JSON has the
-/// `results.json` keys (`ranking_ndcg10`...) and the per-query figures.
-pub async fn run(o: &RankingOptions, dir: &Path) -> Result<Value> {
+/// The world served, crawled into an index: judge it with [`judge_index`] (as often as
+/// needed, e.g. with other weights).
+pub struct Crawled {
+    pub server: server::RankServer,
+    pub index: CreatorIndex,
+    pub config: Config,
+    pub crawl_secs: f64,
+    pub requests: u64,
+    pub summary: Summary,
+}
+
+pub type Summary = scout::crawl::CrawlSummary;
+
+/// Serve the world for `o.seed` and crawl it (every creator a seed) into an index at `dir`.
+pub async fn crawl_world(o: &RankingOptions, dir: &Path) -> Result<Crawled> {
     let anchor = crate::world::World::today();
     let world = RankWorld::generate(o.seed, anchor);
     let srv = server::spawn(world, [127, 0, 0, 1].into())
         .await
         .map_err(|e| Error::Other(format!("binding the ranking world server: {e}")))?;
-    let s = &srv.served;
     let cfg = crawl_config(&srv.bsky_api_base(), o);
     let index = CreatorIndex::open_or_create(dir)?;
-    let seeds: Vec<String> = (0..s.world.creators.len())
-        .map(|c| s.profile_url(Who::Creator(c)))
+    let seeds: Vec<String> = (0..srv.served.world.creators.len())
+        .map(|c| srv.served.profile_url(Who::Creator(c)))
         .collect();
     let t0 = Instant::now();
     let summary = scout::crawl::crawl(
@@ -78,12 +89,37 @@ pub async fn run(o: &RankingOptions, dir: &Path) -> Result<Value> {
         },
     )
     .await?;
-    let crawl_secs = t0.elapsed().as_secs_f64();
-    let requests = srv.requests.load(std::sync::atomic::Ordering::Relaxed);
-    let mut out = judge_index(&s.world, |w| s.profile_url(w), &index, &cfg)?;
-    out["crawl_secs"] = json!(crawl_secs);
-    out["crawl_requests"] = json!(requests);
-    out["crawl_summary"] = serde_json::to_value(&summary).unwrap_or(Value::Null);
+    Ok(Crawled {
+        crawl_secs: t0.elapsed().as_secs_f64(),
+        requests: srv.requests.load(std::sync::atomic::Ordering::Relaxed),
+        server: srv,
+        index,
+        config: cfg,
+        summary,
+    })
+}
+
+impl Crawled {
+    /// [`judge_index`] with `cfg`'s ranking (the crawl's config by default).
+    pub fn judge(&self, cfg: Option<&Config>) -> Result<Value> {
+        let s = &self.server.served;
+        judge_index(
+            &s.world,
+            |w| s.profile_url(w),
+            &self.index,
+            cfg.unwrap_or(&self.config),
+        )
+    }
+}
+
+/// Crawl the world for `o.seed` into an index under `dir`, and judge it. The JSON has the
+/// `results.json` keys (`ranking_ndcg10`...) and the per-query figures.
+pub async fn run(o: &RankingOptions, dir: &Path) -> Result<Value> {
+    let c = crawl_world(o, dir).await?;
+    let mut out = c.judge(None)?;
+    out["crawl_secs"] = json!(c.crawl_secs);
+    out["crawl_requests"] = json!(c.requests);
+    out["crawl_summary"] = serde_json::to_value(&c.summary).unwrap_or(Value::Null);
     Ok(out)
 }
 
@@ -130,7 +166,12 @@ pub fn judge_index(
         .iter()
         .map(|(_, r, _)| {
             let l = match truth_of(r) {
-                Some(c) => format!("{:?}/{}", world.creators[c].kind, world.creators[c].handle),
+                Some(c) => format!(
+                    "{:?}/{}{}",
+                    world.creators[c].kind,
+                    world.creators[c].handle,
+                    if r.inflated { "(inflated)" } else { "" }
+                ),
                 None => r.handle.clone(),
             };
             (r.id.clone(), l)

@@ -130,6 +130,7 @@ pub fn fit_queries() -> Vec<Judged> {
 pub struct Truth {
     pub engagement_rate: f64,
     pub sponsored_share: f64,
+    /// Bot and generic comments (scout's documented `bot_comment_share`: generic + spam).
     pub bot_comment_share: f64,
     pub newest_own_days: f64,
     /// Share of comments (not by the creator) in Spanish.
@@ -155,10 +156,7 @@ pub fn truth(w: &RankWorld, c: &Creator) -> Truth {
         .flat_map(|s| s.comments.iter())
         .filter(|cm| cm.author != Who::Creator(c.idx))
         .collect();
-    let bots = comments
-        .iter()
-        .filter(|cm| matches!(cm.author, Who::Bot(_)))
-        .count();
+    let bots = comments.iter().filter(|cm| cm.generic).count();
     let es = comments.iter().filter(|cm| cm.lang == "es").count();
     let newest = own.iter().map(|s| s.at).max().unwrap_or(w.anchor);
     let share = |n: usize, d: usize| if d == 0 { 0.0 } else { n as f64 / d as f64 };

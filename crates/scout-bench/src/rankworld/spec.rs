@@ -57,6 +57,9 @@ pub struct Comment {
     pub at: DateTime<Utc>,
     pub likes: u64,
     pub lang: &'static str,
+    /// Praise that says nothing about the post ("Love your content"): generic, as scout's
+    /// `bot_comment_share` counts it (generic + spam).
+    pub generic: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -386,6 +389,7 @@ impl RankWorld {
                         at,
                         likes: 0,
                         lang: "en",
+                        generic: true,
                     });
                     continue;
                 }
@@ -402,15 +406,19 @@ impl RankWorld {
                 };
                 let fan = &self.fans[f];
                 let nv = &NICHES[niche];
-                let text = if fan.lang == "en" && rng.chance(0.7) {
-                    let pool = if beginner || fan.beginner { nv.beginner } else { nv.expert };
-                    rng.pick(pool).to_string()
-                } else {
+                let generic = !rng.chance(0.7);
+                let questions = vocab::QUESTIONS.iter().find(|(l, _)| *l == fan.lang);
+                let text = if generic {
                     let praise = vocab::PRAISE
                         .iter()
                         .find(|(l, _)| *l == fan.lang)
                         .map_or(vocab::PRAISE[0].1, |(_, t)| *t);
                     rng.pick(praise).to_string()
+                } else if let Some((_, q)) = questions {
+                    rng.pick(q).to_string()
+                } else {
+                    let pool = if beginner || fan.beginner { nv.beginner } else { nv.expert };
+                    rng.pick(pool).to_string()
                 };
                 let cid = next_id();
                 let likes = rng.range(0, 6);
@@ -422,6 +430,7 @@ impl RankWorld {
                     at,
                     likes,
                     lang: fan.lang,
+                    generic,
                 });
                 self.fans[f].timeline.push(Status {
                     id: cid,
@@ -452,6 +461,7 @@ impl RankWorld {
                         at,
                         likes: rng.range(0, 3),
                         lang,
+                        generic: false,
                     });
                     replies.push((
                         c,
@@ -550,6 +560,7 @@ impl RankWorld {
                     at,
                     likes: rng.range(0, 4),
                     lang,
+                    generic: true,
                 });
                 self.creators[c].timeline.push(Status {
                     id,

@@ -414,6 +414,13 @@ pub const PRAISE: &[(&str, &[&str])] = &[
     ("pt", &["Adorei o conteúdo, muito obrigado", "Que post incrível, salvei aqui"]),
 ];
 
+/// Questions any audience asks, per language (genuine: they ask something).
+pub const QUESTIONS: &[(&str, &[&str])] = &[
+    ("es", &["¿Qué me recomiendas para empezar?", "¿Dónde lo compraste? Quiero probarlo"]),
+    ("de", &["Was empfiehlst du für den Anfang?", "Wo hast du das gekauft? Ich will es ausprobieren"]),
+    ("pt", &["O que você recomenda para começar?", "Onde você comprou? Quero experimentar"]),
+];
+
 /// Copy-paste bot comments: the same few texts under every creator who bought engagement.
 pub const BOT_COMMENTS: &[&str] = &[
     "Great content! 🔥 Check my profile for promo",
