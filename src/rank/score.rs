@@ -3,8 +3,8 @@
 //!
 //! | signal | value in | meaning |
 //! |---|---|---|
-//! | relevance | 0–1 | BM25 over bio, posts, hashtags, themes, normalised by the best candidate |
-//! | theme_consistency | 0–1 | share of the creator's posts on the queried niche (when the query names none: on their main niche × `query_focus`, or × relevance without query text) |
+//! | relevance | 0–1 | BM25 over bio, posts, hashtags, themes, normalised by the best candidate; × (0.4 + 0.6 × min(1, 2 × query_focus)): a bio-only match counts 40 % |
+//! | theme_consistency | 0–1 | share of the creator's posts on the queried niche (when the query names none: `query_focus` again, or main-niche share × relevance without query text) |
 //! | query_focus | 0–1 | share of the creator's own posts naming the query's words or synonyms, any niche (see [`super::focus`]) |
 //! | authenticity | 0–1 | 1 − bot-comment share; × 0.2 when the inflated pattern is flagged; × 0.5 for declared bots |
 //! | engagement | 0–1 | engagement-rate percentile among peers of the same tier and platform |
@@ -168,20 +168,25 @@ pub fn score_signals_with<'p>(
     let mut parts = Parts::default();
     let mut add = |signal: Signal, weight: f64, value: f64| parts.set(signal, weight * value);
 
+    // The bio claims, the posts prove: text relevance counts in full once the creator's own
+    // posts match the query (query focus ≥ 0.5), and 40 % when only the bio or name does.
+    let proven = input
+        .query_focus
+        .map_or(1.0, |q| 0.4 + 0.6 * (2.0 * q).clamp(0.0, 1.0));
     add(
         Signal::Relevance,
         w.relevance,
-        input.relevance.clamp(0.0, 1.0),
+        input.relevance.clamp(0.0, 1.0) * proven,
     );
 
-    // A query the taxonomy does not know: consistency counts as far as the creator's posts
-    // are about the query (not merely their bio).
+    // A query the taxonomy does not know: the consistency that matters is how much of the
+    // creator's posting is about the query, which is the query focus — so an unknown niche
+    // gets the same focus weight as a known one.
     let focus = if input.query_niches.is_empty() {
-        rec.theme_consistency.unwrap_or(0.0)
-            * input
-                .query_focus
-                .unwrap_or(input.relevance)
-                .clamp(0.0, 1.0)
+        match input.query_focus {
+            Some(q) => q.clamp(0.0, 1.0),
+            None => rec.theme_consistency.unwrap_or(0.0) * input.relevance.clamp(0.0, 1.0),
+        }
     } else {
         input
             .query_niches
