@@ -96,7 +96,12 @@ impl QueryFocus {
     }
 
     /// The focus (0–1) of each of `docs`, whose own posts number `posts[i]`.
-    pub fn values(&self, searcher: &Searcher, docs: &[DocAddress], posts: &[u64]) -> Result<Vec<f64>> {
+    pub fn values(
+        &self,
+        searcher: &Searcher,
+        docs: &[DocAddress],
+        posts: &[u64],
+    ) -> Result<Vec<f64>> {
         let all: Vec<&Word> = self.words.iter().chain(&self.synonyms).collect();
         // tf[word][doc]: the most frequent form.
         let mut tf = vec![vec![0u32; docs.len()]; all.len()];

@@ -5,8 +5,8 @@
 pub mod csv_rows;
 pub mod expand;
 pub mod filters;
-pub mod focus;
 pub mod fit;
+pub mod focus;
 pub mod percentile;
 pub mod retrieve;
 pub mod score;

@@ -268,7 +268,11 @@ pub(super) fn search(
         &req.query,
         &expansion.synonyms,
         &top,
-        |a| tables[a.segment_ord as usize].get(a.doc_id).map_or(0, |s| s.posts_indexed),
+        |a| {
+            tables[a.segment_ord as usize]
+                .get(a.doc_id)
+                .map_or(0, |s| s.posts_indexed)
+        },
     )?;
 
     // Signals and the score they make, from the signal tables.

@@ -185,7 +185,10 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
     if o.runs("ranking") {
         let dir = o.work.join("ranking-index");
         let args = [s("ranking"), s("--dir"), dir.display().to_string()];
-        d.insert("ranking".into(), h.phase("ranking (NDCG@10 vs BM25)", &args, 1800));
+        d.insert(
+            "ranking".into(),
+            h.phase("ranking (NDCG@10 vs BM25)", &args, 1800),
+        );
     }
     let mut index_runs = serde_json::Map::new();
     let mut search_runs = serde_json::Map::new();

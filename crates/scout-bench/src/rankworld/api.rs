@@ -140,7 +140,13 @@ impl Served {
         let (name, note, followers, following, bot) = match who {
             Who::Creator(c) => {
                 let c = &self.world.creators[c];
-                (c.name.clone(), c.bio.clone(), c.followers, c.following, false)
+                (
+                    c.name.clone(),
+                    c.bio.clone(),
+                    c.followers,
+                    c.following,
+                    false,
+                )
             }
             Who::Fan(_) => (handle.clone(), String::new(), 40, 180, false),
             Who::Bot(_) => (handle.clone(), "Promo and growth".into(), 12, 4_000, false),
@@ -414,13 +420,7 @@ impl Served {
     }
 
     /// `getAuthorFeed`: the page and the next cursor.
-    pub fn bsky_feed(
-        &self,
-        who: Who,
-        limit: usize,
-        cursor: Option<u64>,
-        filter: &str,
-    ) -> Value {
+    pub fn bsky_feed(&self, who: Who, limit: usize, cursor: Option<u64>, filter: &str) -> Value {
         let limit = limit.clamp(1, 100);
         let items: Vec<&Status> = self
             .timeline(who)
@@ -466,7 +466,8 @@ impl Served {
     /// `getPostThread` of an own post: the comments as nested replies.
     pub fn bsky_thread(&self, id: u64) -> Option<Value> {
         let (who, s) = self.status(id)?;
-        let node = |cm_parent: Option<u64>| -> Vec<Value> { self.thread_children(who, s, cm_parent) };
+        let node =
+            |cm_parent: Option<u64>| -> Vec<Value> { self.thread_children(who, s, cm_parent) };
         let refs = self.reply_refs(who, s);
         Some(json!({"thread": {
             "$type": "app.bsky.feed.defs#threadViewPost",

@@ -73,7 +73,11 @@ impl Bm25 {
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
-        scored.into_iter().take(k).map(|(_, id)| id.to_string()).collect()
+        scored
+            .into_iter()
+            .take(k)
+            .map(|(_, id)| id.to_string())
+            .collect()
     }
 }
 
@@ -85,7 +89,10 @@ mod tests {
     fn rarer_and_denser_terms_score_higher() {
         let b = Bm25::new([
             ("a".to_string(), "bouldering bouldering crimp".to_string()),
-            ("b".to_string(), "bouldering and a lot of other words here today".to_string()),
+            (
+                "b".to_string(),
+                "bouldering and a lot of other words here today".to_string(),
+            ),
             ("c".to_string(), "coffee".to_string()),
         ]);
         let all: HashSet<String> = ["a", "b", "c"].map(String::from).into();

@@ -235,8 +235,9 @@ pub fn judge_index(
         }));
     }
     let mean = |k: &str, bm: bool| {
-        sums.get(k)
-            .map_or(0.0, |(s, b, n)| round3(if bm { *b } else { *s } / *n as f64))
+        sums.get(k).map_or(0.0, |(s, b, n)| {
+            round3(if bm { *b } else { *s } / *n as f64)
+        })
     };
     Ok(json!({
         "ranking_ndcg10": mean("niche", false),

@@ -166,8 +166,14 @@ pub fn truth(w: &RankWorld, c: &Creator) -> Truth {
         bot_comment_share: share(bots, comments.len()),
         newest_own_days: (w.anchor - newest).num_seconds() as f64 / 86_400.0,
         es_audience: share(es, comments.len()),
-        values_posts: own.iter().filter(|s| s.text.contains(vocab::VALUES_EN)).count(),
-        alcohol_posts: own.iter().filter(|s| s.text.contains(vocab::ALCOHOL_EN)).count(),
+        values_posts: own
+            .iter()
+            .filter(|s| s.text.contains(vocab::VALUES_EN))
+            .count(),
+        alcohol_posts: own
+            .iter()
+            .filter(|s| s.text.contains(vocab::ALCOHOL_EN))
+            .count(),
     }
 }
 

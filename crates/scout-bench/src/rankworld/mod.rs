@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod bm25;
+mod conversation;
 pub mod eval;
 pub mod judge;
 pub mod server;

@@ -70,11 +70,10 @@ pub async fn spawn(world: RankWorld, ip: std::net::IpAddr) -> std::io::Result<Ra
 
 async fn handle(State(st): State<St>, req: Request<Body>) -> Response<Body> {
     st.requests.fetch_add(1, Ordering::Relaxed);
-    let q: HashMap<String, String> = url::form_urlencoded::parse(
-        req.uri().query().unwrap_or_default().as_bytes(),
-    )
-    .into_owned()
-    .collect();
+    let q: HashMap<String, String> =
+        url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
     route(&st.served, req.uri().path(), &q)
 }
 
@@ -134,10 +133,15 @@ fn route(s: &Served, path: &str, q: &HashMap<String, String>) -> Response<Body> 
                 return not_found();
             };
             let limit = num(q, "limit").unwrap_or(20) as usize;
-            let exclude = q.get("exclude_replies").is_some_and(|v| v == "true" || v == "1");
+            let exclude = q
+                .get("exclude_replies")
+                .is_some_and(|v| v == "true" || v == "1");
             let (page, next) = s.mastodon_statuses(who, limit, num(q, "max_id"), exclude);
             let link = next.map(|m| {
-                let mut u = format!("{}/api/v1/accounts/{id}/statuses?limit={limit}&max_id={m}", s.base);
+                let mut u = format!(
+                    "{}/api/v1/accounts/{id}/statuses?limit={limit}&max_id={m}",
+                    s.base
+                );
                 if exclude {
                     u.push_str("&exclude_replies=true");
                 }
@@ -156,7 +160,12 @@ fn route(s: &Served, path: &str, q: &HashMap<String, String>) -> Response<Body> 
 }
 
 fn bsky(s: &Served, method: &str, q: &HashMap<String, String>) -> Response<Body> {
-    let bad = |msg: &str| error(StatusCode::BAD_REQUEST, json!({"error": "InvalidRequest", "message": msg}));
+    let bad = |msg: &str| {
+        error(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "InvalidRequest", "message": msg}),
+        )
+    };
     let actor = q.get("actor").map(String::as_str).unwrap_or_default();
     let bsky_who = |a: &str| {
         s.who_by_actor(a)

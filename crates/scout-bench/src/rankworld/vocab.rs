@@ -404,21 +404,70 @@ pub const REPLIES_EN: &[&str] = &[
     "Same here!",
 ];
 
-pub const REPLIES_ES: &[&str] = &["¡Gracias!", "Jaja sí", "¡Me alegro de que te sirva!", "Totalmente de acuerdo"];
+pub const REPLIES_ES: &[&str] = &[
+    "¡Gracias!",
+    "Jaja sí",
+    "¡Me alegro de que te sirva!",
+    "Totalmente de acuerdo",
+];
 
 /// Audience praise per language, not about the niche.
 pub const PRAISE: &[(&str, &[&str])] = &[
-    ("en", &["This is so helpful, thank you", "Love your content", "Great post, saved it"]),
-    ("es", &["Me encanta tu contenido, gracias", "Qué buena publicación, la guardo", "Muy útil, mil gracias por compartir"]),
-    ("de", &["Danke für den tollen Beitrag, sehr hilfreich", "Ich liebe deine Inhalte, weiter so"]),
-    ("pt", &["Adorei o conteúdo, muito obrigado", "Que post incrível, salvei aqui"]),
+    (
+        "en",
+        &[
+            "This is so helpful, thank you",
+            "Love your content",
+            "Great post, saved it",
+        ],
+    ),
+    (
+        "es",
+        &[
+            "Me encanta tu contenido, gracias",
+            "Qué buena publicación, la guardo",
+            "Muy útil, mil gracias por compartir",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "Danke für den tollen Beitrag, sehr hilfreich",
+            "Ich liebe deine Inhalte, weiter so",
+        ],
+    ),
+    (
+        "pt",
+        &[
+            "Adorei o conteúdo, muito obrigado",
+            "Que post incrível, salvei aqui",
+        ],
+    ),
 ];
 
 /// Questions any audience asks, per language (genuine: they ask something).
 pub const QUESTIONS: &[(&str, &[&str])] = &[
-    ("es", &["¿Qué me recomiendas para empezar?", "¿Dónde lo compraste? Quiero probarlo"]),
-    ("de", &["Was empfiehlst du für den Anfang?", "Wo hast du das gekauft? Ich will es ausprobieren"]),
-    ("pt", &["O que você recomenda para começar?", "Onde você comprou? Quero experimentar"]),
+    (
+        "es",
+        &[
+            "¿Qué me recomiendas para empezar?",
+            "¿Dónde lo compraste? Quiero probarlo",
+        ],
+    ),
+    (
+        "de",
+        &[
+            "Was empfiehlst du für den Anfang?",
+            "Wo hast du das gekauft? Ich will es ausprobieren",
+        ],
+    ),
+    (
+        "pt",
+        &[
+            "O que você recomenda para começar?",
+            "Onde você comprou? Quero experimentar",
+        ],
+    ),
 ];
 
 /// Copy-paste bot comments: the same few texts under every creator who bought engagement.
