@@ -425,7 +425,7 @@ async fn refresh_uses_conditional_get() {
     let kept = index.get(&server.url("/c/0/")).unwrap().unwrap();
     assert_eq!(kept.record.follower_history.len(), 2);
     assert_eq!(
-        kept.record.posts_indexed, 2,
+        kept.record.posts_indexed, 3,
         "posts kept from the first read"
     );
     let changed = index.get(&server.url("/c/2/")).unwrap().unwrap();

@@ -10,6 +10,7 @@ mod crawler_server;
 mod fit;
 mod foundation;
 mod layers;
+mod own_posts;
 mod platforms;
 mod ranking;
 mod refresh;

@@ -27,6 +27,8 @@ pub const DEMO_SEARCHES: &[(&str, &[(&str, &str)])] = &[
     ),
     ("specialty coffee", &[("explain", "true")]),
     ("Hautpflege", &[("explain", "true")]),
+    // Japanese titles have no spaces between words: found through CJK bigrams.
+    ("スキンケア", &[]),
 ];
 
 /// Requests per second on the one loopback host: polite, and the demo still ends in seconds.

@@ -71,7 +71,8 @@ pub fn write_web_world(dir: &std::path::Path, n: usize) -> Vec<String> {
         let p = dir.join(format!("c/{i}"));
         std::fs::create_dir_all(&p).unwrap();
         write_profile(&p, i, niche, 1000 * (i as u64 + 1));
-        for j in 0..2 {
+        // Three posts: fewer would make the creator an audience account (not indexed).
+        for j in 0..3 {
             std::fs::write(
                 p.join(format!("post{j}.html")),
                 post_page(
@@ -98,7 +99,8 @@ pub fn write_profile(p: &std::path::Path, i: usize, niche: &str, followers: u64)
 "url":"{{{{base}}}}/c/{i}/",
 "interactionStatistic":[{{"@type":"InteractionCounter","interactionType":"https://schema.org/FollowAction","userInteractionCount":{followers}}}]}}}}
 </script></head><body><h1>Creator {i}</h1>
-<a href="post0.html">post 0</a> <a href="post1.html">post 1</a></body></html>"#
+<a href="post0.html">post 0</a> <a href="post1.html">post 1</a> <a href="post2.html">post 2</a>
+</body></html>"#
     );
     std::fs::write(p.join("index.html"), html).unwrap();
 }

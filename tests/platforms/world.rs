@@ -41,30 +41,49 @@ async fn mastodon_creators() {
             .contains(&("Contact".into(), "hello@lumenskinlab.example".into()))
     );
     assert_eq!(p.lang_hint.as_deref(), Some("en"));
-    // Eight statuses over two pages, one of them a boost: seven posts.
-    assert_eq!(p.posts.len(), 7);
+    // Nine statuses over two pages: one boost, and one continuation of the creator's own
+    // thread (a post, not conversation): eight posts.
+    assert_eq!(p.posts.len(), 8);
+    assert!(
+        p.conversation.is_empty(),
+        "the server honours exclude_replies"
+    );
+    let continued = &p.posts[0];
+    assert!(continued.text.starts_with("2/2 Candelilla"));
+    assert_eq!(
+        continued.links,
+        vec!["https://www.youtube.com/channel/UCh4dK8sMpQ2nV7xR1tJ9wLe"]
+    );
     assert!(
         p.posts.iter().all(|q| !q.text.contains("Fungus gnats")),
         "boost not counted"
     );
-    let balm = &p.posts[0];
+    let balm = &p.posts[1];
     assert_eq!(
         balm.hashtags,
         vec!["veganskincare", "crueltyfree", "skincare"]
     );
     assert_eq!(
         (balm.likes, balm.shares, balm.comments_count),
-        (Some(87), Some(12), Some(4))
+        (Some(87), Some(12), Some(5))
     );
     assert!(
         balm.text
             .contains("candelilla wax instead.\nQuestions about emulsifiers")
     );
-    assert_eq!(balm.comments.len(), 4);
-    let answer = balm.comments.iter().find(|c| c.by_creator).unwrap();
+    assert_eq!(
+        balm.comments.len(),
+        5,
+        "the continuation is in the thread too"
+    );
+    let answer = balm
+        .comments
+        .iter()
+        .find(|c| c.by_creator && c.parent_id.is_some())
+        .unwrap();
     assert_eq!(answer.parent_id.as_deref(), Some("113500000000000901"));
     assert!(
-        balm.comments[2].text.contains("10K REAL followers"),
+        balm.comments[3].text.contains("10K REAL followers"),
         "spam kept as a comment"
     );
     let creator_replies: usize = p
@@ -72,7 +91,7 @@ async fn mastodon_creators() {
         .iter()
         .map(|q| q.comments.iter().filter(|c| c.by_creator).count())
         .sum();
-    assert_eq!(creator_replies, 3);
+    assert_eq!(creator_replies, 4);
     let scrub = p.posts.last().unwrap();
     assert_eq!(scrub.mentions, vec![s.url("/@cafe_tostado")]);
     // Discovery: the boosted author and the mentioned creator; commenters who keep Mastodon's
@@ -134,10 +153,16 @@ async fn bluesky_creators() {
         (Some(6120), Some(380), Some(910))
     );
     assert!(p.bio.contains("hola@selvaencasa.example"));
-    // Six own posts over two cursor pages; the repost of Kai's post is not one of them.
-    assert_eq!(p.posts.len(), 5 + 1 - 1);
+    // The world's AppView answers as the default filter does: over two cursor pages, six own
+    // posts (one continuing her own thread), a repost of Kai's post (not hers), and two
+    // replies to other accounts (conversation, not posts).
+    assert_eq!(p.posts.len(), 6);
     assert!(p.posts.iter().all(|q| !q.text.starts_with("Pour-over tip")));
-    let calathea = &p.posts[0];
+    assert!(p.posts[0].text.starts_with("2/2 Lo que más cambió"));
+    let talk: Vec<_> = p.conversation.iter().map(|q| q.text.as_str()).collect();
+    assert_eq!(talk.len(), 2, "{talk:?}");
+    assert!(talk[0].starts_with("Uno ultrasónico") && talk[1].starts_with("¡Probado"));
+    let calathea = &p.posts[1];
     assert_eq!(calathea.hashtags, vec!["plantas", "calathea"]);
     assert_eq!(calathea.shares, Some(20), "reposts plus quotes");
     assert_eq!(
@@ -145,11 +170,15 @@ async fn bluesky_creators() {
         vec![s.url("/blog/selva-en-casa/guia-riego")]
     );
     assert_eq!(calathea.lang_hint.as_deref(), Some("es"));
-    assert_eq!(calathea.comments.len(), 3);
-    let reply = calathea.comments.iter().find(|c| c.by_creator).unwrap();
+    assert_eq!(calathea.comments.len(), 4);
+    let reply = calathea
+        .comments
+        .iter()
+        .find(|c| c.by_creator && c.parent_id.is_some())
+        .unwrap();
     assert_eq!(
         reply.parent_id.as_deref(),
-        Some(calathea.comments[0].id.as_str())
+        Some(calathea.comments[1].id.as_str())
     );
     let kai = "https://bsky.app/profile/kai-brews.bsky.social".to_string();
     assert!(p.posts.iter().any(|q| q.mentions.contains(&kai)));
@@ -166,14 +195,21 @@ async fn bluesky_creators() {
     // Reached only through the repost and the mention.
     let out = read(&kai, &cfg).await;
     let p = profile(&out);
-    assert_eq!(p.posts.len(), 4);
+    assert_eq!((p.posts.len(), p.conversation.len()), (4, 2));
     assert_eq!(p.posts[0].comments.len(), 3);
+
     assert!(
         out.discovered
             .contains(&"https://bsky.app/profile/oldroaster.bsky.social".to_string())
     );
     let out = read("https://bsky.app/profile/oldroaster.bsky.social", &cfg).await;
     assert_eq!(kinds(&out), vec!["http_400"]);
+
+    // A commenter: one post of her own and a reply; the source reads her, the crawl will
+    // count her as audience.
+    let out = read("https://bsky.app/profile/lena-roasts.bsky.social", &cfg).await;
+    let p = profile(&out);
+    assert_eq!((p.posts.len(), p.conversation.len()), (1, 1));
 }
 
 #[tokio::test]
@@ -275,12 +311,12 @@ async fn walk_from_the_seeds() {
     let b = |p: &str| s.url(p);
     let bsky = |h: &str| format!("https://bsky.app/profile/{h}");
     let expected: BTreeMap<String, usize> = [
-        (b("/@lumen_skin"), 7),
+        (b("/@lumen_skin"), 8),
         (b("/@cafe_tostado"), 6),
         (b("/@trailmarie"), 4),
         (b("/@moss_and_fern"), 4),
         (b("/@monstera_mia"), 3),
-        (bsky("selvaencasa.bsky.social"), 5),
+        (bsky("selvaencasa.bsky.social"), 6),
         (bsky("kai-brews.bsky.social"), 4),
         (bsky("ramon-verde.bsky.social"), 1),
         (bsky("lena-roasts.bsky.social"), 1),
