@@ -212,7 +212,12 @@ pub fn judge_index(
             .collect();
         let filter = retrieve::combine(
             None,
-            retrieve::filter_clauses(&index.fields, &req.filters, &[], chrono::Utc::now()),
+            retrieve::filter_clauses(
+                &index.fields,
+                &req.filters,
+                &scout::consent::OptOuts::default(),
+                chrono::Utc::now(),
+            ),
         );
         let allowed: HashSet<String> = searcher
             .search(&filter, &DocSetCollector)
