@@ -321,7 +321,7 @@ mod tests {
             ..Default::default()
         };
         let (_, e) = score(&rec, &input(&w, &p, &[]));
-        assert_eq!(e["sponsored_penalty"], -1.0);
+        assert_eq!(e["sponsored_penalty"], -w.sponsored_penalty);
         assert_eq!(e["undisclosed_penalty"], -0.5);
     }
 

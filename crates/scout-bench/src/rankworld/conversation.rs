@@ -123,12 +123,7 @@ impl RankWorld {
                 });
                 if rng.chance(answer_rate) {
                     let lang = self.creators[c].lang;
-                    let pool = if lang == "es" {
-                        vocab::REPLIES_ES
-                    } else {
-                        vocab::REPLIES_EN
-                    };
-                    let text = rng.pick(pool).to_string();
+                    let text = reply_text(&mut rng, lang);
                     let rid = next_id();
                     let at = at + Duration::minutes(20);
                     comments.push(Comment {
@@ -225,12 +220,7 @@ impl RankWorld {
                     .collect();
                 let p = *rng.pick(&own);
                 let lang = self.creators[c].lang;
-                let pool = if lang == "es" {
-                    vocab::REPLIES_ES
-                } else {
-                    vocab::REPLIES_EN
-                };
-                let text = rng.pick(pool).to_string();
+                let text = reply_text(&mut rng, lang);
                 let target = &self.creators[o].timeline[p];
                 let (tid, at) = (target.id, target.at + Duration::hours(2));
                 let id = next_id();
@@ -285,4 +275,14 @@ impl RankWorld {
             }
         }
     }
+}
+
+/// What a creator says when answering someone, in their language.
+fn reply_text(rng: &mut Rng, lang: &str) -> String {
+    let pool = if lang == "es" {
+        vocab::REPLIES_ES
+    } else {
+        vocab::REPLIES_EN
+    };
+    rng.pick(pool).to_string()
 }
