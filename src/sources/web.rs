@@ -97,6 +97,11 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
         out.discovered.extend(page.discovered);
         if !page.directives.noindex {
             merge_posts(&mut profile, page.posts);
+            for c in page.conversation {
+                if !profile.conversation.iter().any(|q| q.url == c.url) {
+                    profile.conversation.push(c);
+                }
+            }
         }
     }
     finish_posts(&mut profile, ctx.config.crawl.max_posts);
@@ -183,6 +188,7 @@ fn finish_posts(profile: &mut RawProfile, max: usize) {
         .posts
         .sort_by_key(|p| std::cmp::Reverse(p.published_at));
     profile.posts.truncate(max);
+    profile.conversation.truncate(max);
 }
 
 /// Discovered URLs once each, without the creator itself.

@@ -33,6 +33,9 @@ const MAX_PER_POST: usize = 100;
 #[derive(Debug, Default)]
 pub struct PostsParse {
     pub posts: Vec<Post>,
+    /// The creator's replies to other people's content (`parentItem` / `inReplyTo` naming
+    /// another author): conversation, not posts.
+    pub conversation: Vec<Post>,
     /// Other creators' profile URLs: comment authors, mentions, authors of posts by others.
     pub discovered: Vec<String>,
     pub problems: Vec<Problem>,
@@ -145,10 +148,37 @@ pub fn posts_from_page(page: &Page, graph: &Graph, creator: &Url) -> PostsParse 
         }
         let mut creators = vec![creator.clone()];
         creators.extend(author_url);
+        let to_other = replies_to_other(page, graph, node, &creators);
         let post = read_post(page, graph, node, i, single, &creators, &mut out);
-        out.posts.push(post);
+        if to_other {
+            out.conversation.push(post);
+        } else {
+            out.posts.push(post);
+        }
     }
     out
+}
+
+/// Is this posting a reply to someone else's content? schema.org's `parentItem` (or an
+/// ActivityStreams-style `inReplyTo`) names what it answers: by another author, or with no
+/// author on another site, it is conversation; on the creator's own site (a thread) or by
+/// the creator, it is a post.
+pub fn replies_to_other(page: &Page, graph: &Graph, node: &Value, creators: &[Url]) -> bool {
+    let Some(parent) = ["parentItem", "inReplyTo"]
+        .iter()
+        .find_map(|k| graph.first(node, k))
+    else {
+        return false;
+    };
+    let resolve = |v: Option<&Value>| v.and_then(jsonld::url_text).and_then(|u| page.resolve(&u));
+    if let Some(author) = resolve(graph.first(parent, "author")) {
+        return !creators.iter().any(|c| same_page(c, &author));
+    }
+    match resolve(Some(parent)) {
+        Some(u) => !creators.iter().any(|c| c.host_str() == u.host_str()),
+        // Named but unreadable: a reply all the same, and not shown to be the creator's own.
+        None => true,
+    }
 }
 
 fn read_post(

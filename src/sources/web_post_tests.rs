@@ -222,3 +222,25 @@ fn regression_quadratic_dedup_on_hostile_tag_counts() {
     assert_eq!(out.posts[0].hashtags.len(), MAX_PER_POST);
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
 }
+
+#[test]
+fn replies_to_other_authors_are_conversation() {
+    let jsonld = r##"[
+      {"@context": "https://schema.org", "@type": "SocialMediaPosting", "url": "/web/anna/posts/a",
+       "text": "Original", "author": {"@type": "Person", "url": "/web/anna/"}},
+      {"@context": "https://schema.org", "@type": "SocialMediaPosting", "url": "/web/anna/posts/b",
+       "text": "Part 2 of my thread", "author": {"@type": "Person", "url": "/web/anna/"},
+       "parentItem": {"@type": "SocialMediaPosting", "url": "/web/anna/posts/a"}},
+      {"@context": "https://schema.org", "@type": "SocialMediaPosting", "url": "/web/anna/posts/c",
+       "text": "Thanks Ben!", "author": {"@type": "Person", "url": "/web/anna/"},
+       "parentItem": {"@type": "SocialMediaPosting", "url": "/web/ben/posts/9",
+                      "author": {"@type": "Person", "url": "/web/ben/"}}},
+      {"@context": "https://schema.org", "@type": "SocialMediaPosting", "url": "/web/anna/posts/d",
+       "text": "Agreed", "author": {"@type": "Person", "url": "/web/anna/"},
+       "parentItem": "https://elsewhere.example/p/1"}
+    ]"##;
+    let out = parse(jsonld);
+    let texts = |ps: &[Post]| ps.iter().map(|p| p.text.clone()).collect::<Vec<_>>();
+    assert_eq!(texts(&out.posts), ["Original", "Part 2 of my thread"]);
+    assert_eq!(texts(&out.conversation), ["Thanks Ben!", "Agreed"]);
+}

@@ -93,6 +93,7 @@ pub fn parse_profile(html: &str, page_url: &Url, header: Directives) -> ProfileP
 
     let inline = posts_from_page(&page, &graph, &out.canonical);
     profile.posts = inline.posts;
+    profile.conversation = inline.conversation;
     out.problems.extend(inline.problems);
     for l in page.links.iter().filter(|l| l.has_rel("me")) {
         if !same_page(&l.url, &out.canonical) {
