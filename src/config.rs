@@ -249,6 +249,9 @@ pub struct ExtractConfig {
 pub struct RankWeights {
     pub relevance: f64,
     pub theme_consistency: f64,
+    /// Weight × share of the creator's own posts naming the query (any niche, not only the
+    /// taxonomy's; see `src/rank/focus.rs`).
+    pub query_focus: f64,
     pub authenticity: f64,
     pub engagement: f64,
     pub comment_quality: f64,
@@ -263,10 +266,10 @@ pub struct RankWeights {
     /// described buyer (default 2.0, the strongest positive signal: the brief asks for buyers).
     pub buyer: f64,
     /// `ship_to` given: weight × (−1..1) from the audience's languages and the stated location
-    /// (default 1.0; an audience outside every market costs up to the full weight).
+    /// (default 3.0; an audience outside every market costs up to the full weight).
     pub ship_to: f64,
     /// `values` given: weight × share of the creator's posts naming the values, from 2 posts
-    /// (default 1.0).
+    /// (default 3.0).
     pub values: f64,
     /// `avoid` given: weight × (−1..0) for creators flagged for an avoided category or posting
     /// an avoided phrase (default 3.0: enough to drop them below comparable clean creators).
@@ -280,18 +283,19 @@ impl Default for RankWeights {
         RankWeights {
             relevance: 1.0,
             theme_consistency: 1.5,
-            authenticity: 1.5,
+            query_focus: 1.5,
+            authenticity: 2.5,
             engagement: 0.8,
             comment_quality: 1.0,
             creator_replies: 0.5,
             recency: 0.5,
             audience_language: 1.0,
-            sponsored_penalty: 1.0,
+            sponsored_penalty: 2.0,
             undisclosed_penalty: 0.5,
             inactivity_penalty: 2.0,
             buyer: 2.0,
-            ship_to: 1.0,
-            values: 1.0,
+            ship_to: 3.0,
+            values: 3.0,
             avoid_penalty: 3.0,
             candidates: 400,
         }

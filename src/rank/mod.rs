@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod expand;
 pub mod filters;
 pub mod fit;
+pub mod focus;
 pub mod percentile;
 pub mod retrieve;
 pub mod score;

@@ -3,8 +3,9 @@
 //!
 //! | signal | value in | meaning |
 //! |---|---|---|
-//! | relevance | 0–1 | BM25 over bio, posts, hashtags, themes, normalised by the best candidate |
-//! | theme_consistency | 0–1 | share of the creator's posts on the queried niche (or on their main niche when the query names none) |
+//! | relevance | 0–1 | BM25 over bio, posts, hashtags, themes, normalised by the best candidate; × (0.4 + 0.6 × min(1, 2 × query_focus)): a bio-only match counts 40 % |
+//! | theme_consistency | 0–1 | share of the creator's posts on the queried niche (when the query names none: `query_focus` again, or main-niche share × relevance without query text) |
+//! | query_focus | 0–1 | share of the creator's own posts naming the query's words or synonyms, any niche (see [`super::focus`]) |
 //! | authenticity | 0–1 | 1 − bot-comment share; × 0.2 when the inflated pattern is flagged; × 0.5 for declared bots |
 //! | engagement | 0–1 | engagement-rate percentile among peers of the same tier and platform |
 //! | comment_quality | 0–1 | substance of the comments |
@@ -36,6 +37,8 @@ pub struct ScoreInput<'a> {
     /// Niche ids the query is about with their weights (see `expand`), possibly empty.
     pub query_niches: &'a [(String, f64)],
     pub audience_lang: Option<&'a str>,
+    /// The creator's [`super::focus`] value; `None` without query text.
+    pub query_focus: Option<f64>,
     pub now: DateTime<Utc>,
     pub weights: &'a RankWeights,
     pub percentiles: &'a EngagementPercentiles,
@@ -54,6 +57,7 @@ pub enum Signal {
     CreatorReplies,
     Engagement,
     InactivityPenalty,
+    QueryFocus,
     Recency,
     Relevance,
     ShipTo,
@@ -64,7 +68,7 @@ pub enum Signal {
 }
 
 impl Signal {
-    pub const ALL: [Signal; 15] = [
+    pub const ALL: [Signal; 16] = [
         Signal::AudienceLanguage,
         Signal::Authenticity,
         Signal::AvoidPenalty,
@@ -73,6 +77,7 @@ impl Signal {
         Signal::CreatorReplies,
         Signal::Engagement,
         Signal::InactivityPenalty,
+        Signal::QueryFocus,
         Signal::Recency,
         Signal::Relevance,
         Signal::ShipTo,
@@ -93,6 +98,7 @@ impl Signal {
             Signal::CreatorReplies => "creator_replies",
             Signal::Engagement => "engagement",
             Signal::InactivityPenalty => "inactivity_penalty",
+            Signal::QueryFocus => "query_focus",
             Signal::Recency => "recency",
             Signal::Relevance => "relevance",
             Signal::ShipTo => "ship_to",
@@ -107,7 +113,7 @@ impl Signal {
 /// Per-signal contributions (weight × value, rounded), absent until set. No allocation: the
 /// ranker keeps one per candidate and builds the `explain` map for the page only.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Parts([Option<f64>; 15]);
+pub struct Parts([Option<f64>; 16]);
 
 impl Parts {
     pub fn set(&mut self, signal: Signal, contribution: f64) {
@@ -166,14 +172,25 @@ pub fn score_signals_with<'p>(
     let mut parts = Parts::default();
     let mut add = |signal: Signal, weight: f64, value: f64| parts.set(signal, weight * value);
 
+    // The bio claims, the posts prove: text relevance counts in full once the creator's own
+    // posts match the query (query focus ≥ 0.5), and 40 % when only the bio or name does.
+    let proven = input
+        .query_focus
+        .map_or(1.0, |q| 0.4 + 0.6 * (2.0 * q).clamp(0.0, 1.0));
     add(
         Signal::Relevance,
         w.relevance,
-        input.relevance.clamp(0.0, 1.0),
+        input.relevance.clamp(0.0, 1.0) * proven,
     );
 
+    // A query the taxonomy does not know: the consistency that matters is how much of the
+    // creator's posting is about the query, which is the query focus — so an unknown niche
+    // gets the same focus weight as a known one.
     let focus = if input.query_niches.is_empty() {
-        rec.theme_consistency.unwrap_or(0.0) * input.relevance.clamp(0.0, 1.0)
+        match input.query_focus {
+            Some(q) => q.clamp(0.0, 1.0),
+            None => rec.theme_consistency.unwrap_or(0.0) * input.relevance.clamp(0.0, 1.0),
+        }
     } else {
         input
             .query_niches
@@ -183,6 +200,9 @@ pub fn score_signals_with<'p>(
             .fold(0.0, f64::max)
     };
     add(Signal::ThemeConsistency, w.theme_consistency, focus);
+    if let Some(q) = input.query_focus {
+        add(Signal::QueryFocus, w.query_focus, q.clamp(0.0, 1.0));
+    }
 
     let mut auth = 1.0 - rec.bot_comment_share.unwrap_or(0.3);
     if rec.inflated {
@@ -265,6 +285,7 @@ mod tests {
             relevance: 1.0,
             query_niches: niches,
             audience_lang: None,
+            query_focus: None,
             now: Utc::now(),
             weights: w,
             percentiles: p,
@@ -304,7 +325,7 @@ mod tests {
             ..Default::default()
         };
         let (_, e) = score(&rec, &input(&w, &p, &[]));
-        assert_eq!(e["sponsored_penalty"], -1.0);
+        assert_eq!(e["sponsored_penalty"], -w.sponsored_penalty);
         assert_eq!(e["undisclosed_penalty"], -0.5);
     }
 

@@ -262,9 +262,22 @@ pub(super) fn search(
         })
         .collect();
 
+    let focus = super::focus::for_candidates(
+        index,
+        &searcher,
+        &req.query,
+        &expansion.synonyms,
+        &top,
+        |a| {
+            tables[a.segment_ord as usize]
+                .get(a.doc_id)
+                .map_or(0, |s| s.posts_indexed)
+        },
+    )?;
+
     // Signals and the score they make, from the signal tables.
     let mut cands = Vec::with_capacity(top.len());
-    for (bm25, addr) in top {
+    for (k, (bm25, addr)) in top.into_iter().enumerate() {
         let seg = addr.segment_ord as usize;
         let Some(sig) = tables[seg].get(addr.doc_id) else {
             continue;
@@ -278,6 +291,7 @@ pub(super) fn search(
             relevance,
             query_niches: &expansion.niches,
             audience_lang: filters.audience_lang.as_deref(),
+            query_focus: focus.as_ref().map(|f| f[k]),
             now,
             weights,
             percentiles: &percentiles,

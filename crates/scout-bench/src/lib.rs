@@ -25,6 +25,7 @@ pub mod orchestrate;
 pub mod peers;
 pub mod procs;
 pub mod queries;
+pub mod rankworld;
 pub mod render;
 pub mod rng;
 pub mod search_bench;

@@ -62,7 +62,7 @@ enum Cmd {
         /// Python whose sqlite3 has FTS5.
         #[arg(long, default_value = "python3")]
         fts5_python: PathBuf,
-        /// Phases to skip, comma-separated (frontier, extract, index, search, fts5, http, crawl, scrapy, rate).
+        /// Phases to skip, comma-separated (frontier, extract, ranking, index, search, fts5, http, crawl, scrapy, rate).
         #[arg(long, value_delimiter = ',')]
         skip: Vec<String>,
         #[arg(long, default_value_t = DEFAULT_SEED)]
@@ -170,6 +170,15 @@ enum Cmd {
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
         #[arg(long)]
+        dir: PathBuf,
+    },
+    /// Ranking quality: crawl the ranking world, NDCG@10 of scout and of plain BM25
+    /// (RANKING.md).
+    Ranking {
+        #[arg(long, default_value_t = 12)]
+        seed: u64,
+        /// Where the index goes (a fresh directory each run).
+        #[arg(long, default_value = "target/bench/ranking-index")]
         dir: PathBuf,
     },
     /// Search latency over an index built by `index`.
@@ -402,6 +411,18 @@ fn main() -> ExitCode {
             Ok(v) => report("index build", v),
             Err(e) => fail("index", e),
         },
+        Cmd::Ranking { seed, dir } => {
+            let _ = std::fs::remove_dir_all(&dir);
+            let _ = std::fs::create_dir_all(&dir);
+            let o = scout_bench::rankworld::RankingOptions {
+                seed,
+                ..Default::default()
+            };
+            match runtime(2).block_on(scout_bench::rankworld::run(&o, &dir)) {
+                Ok(v) => report("ranking quality (NDCG@10)", v),
+                Err(e) => fail("ranking", e),
+            }
+        }
         Cmd::Search { dir, rounds } => match search_bench::run(&dir, rounds) {
             Ok(v) => report("search latency", v),
             Err(e) => fail("search", e),

@@ -182,6 +182,14 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
         ];
         d.insert("extract".into(), h.phase("extract", &args, 900));
     }
+    if o.runs("ranking") {
+        let dir = o.work.join("ranking-index");
+        let args = [s("ranking"), s("--dir"), dir.display().to_string()];
+        d.insert(
+            "ranking".into(),
+            h.phase("ranking (NDCG@10 vs BM25)", &args, 1800),
+        );
+    }
     let mut index_runs = serde_json::Map::new();
     let mut search_runs = serde_json::Map::new();
     let largest = o.index_sizes.iter().copied().max().unwrap_or(10_000);
@@ -458,6 +466,10 @@ fn summarise(o: &AllOptions, largest: u64, machine: Value, d: &Value) -> Value {
         "http_searches_per_s": f(&d["http"], &["requests_per_s"]),
         "http_p99_ms": f(&d["http"], &["p99_ms"]),
         "crawl_peak_rss_mb": median_of(crawls, &["peak_rss_mb"]),
+        "ranking_ndcg10": f(&d["ranking"], &["ranking_ndcg10"]),
+        "ranking_bm25_ndcg10": f(&d["ranking"], &["ranking_bm25_ndcg10"]),
+        "fit_ndcg10": f(&d["ranking"], &["fit_ndcg10"]),
+        "fit_bm25_ndcg10": f(&d["ranking"], &["fit_bm25_ndcg10"]),
         "frontier_1m_peak_rss_mb": f(&d["frontier"], &["peak_rss_mb"]),
         "quick": o.quick,
         "runs": o.runs,
@@ -563,6 +575,19 @@ fn print_summary(r: &Value) {
             s("crawl peak RSS MiB"),
             fmt_opt(g("crawl_peak_rss_mb"), 0),
             s("target < 2048 at 100k creators"),
+        ),
+        (
+            s("ranking NDCG@10 (niche / fit)"),
+            format!(
+                "{} / {}",
+                fmt_opt(g("ranking_ndcg10"), 3),
+                fmt_opt(g("fit_ndcg10"), 3)
+            ),
+            format!(
+                "BM25 {} / {}; target ≥ 0.90 / 0.85",
+                fmt_opt(g("ranking_bm25_ndcg10"), 3),
+                fmt_opt(g("fit_bm25_ndcg10"), 3)
+            ),
         ),
         (
             s("frontier 1M URLs peak RSS MiB"),

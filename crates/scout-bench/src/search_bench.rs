@@ -148,8 +148,20 @@ fn breakdown(
                 .map_err(err)?;
             let t2 = Instant::now();
             let best = top.first().map_or(0.0, |(s, _)| *s).max(f32::EPSILON);
+            let focus = scout::rank::focus::for_candidates(
+                index,
+                &searcher,
+                &r.query,
+                &exp.synonyms,
+                &top,
+                |a| {
+                    tables[a.segment_ord as usize]
+                        .get(a.doc_id)
+                        .map_or(0, |s| s.posts_indexed)
+                },
+            )?;
             let mut scored = Vec::with_capacity(top.len());
-            for (bm25, addr) in &top {
+            for (k, (bm25, addr)) in top.iter().enumerate() {
                 let Some(sig) = tables[addr.segment_ord as usize].get(addr.doc_id) else {
                     continue;
                 };
@@ -157,6 +169,7 @@ fn breakdown(
                     relevance: f64::from(bm25 / best),
                     query_niches: &exp.niches,
                     audience_lang: r.filters.audience_lang.as_deref(),
+                    query_focus: focus.as_ref().map(|f| f[k]),
                     now,
                     weights: &config.rank,
                     percentiles: &percentiles,

@@ -3,6 +3,8 @@
 //! indexes exactly the generated creators (once the web source is built — until then the crawl
 //! must report that source as unsupported, which is what the bench harness skips on).
 
+mod ranking;
+
 use scout::crawl::CrawlOptions;
 use scout::index::CreatorIndex;
 use scout::net::{FetchError, Fetcher};
