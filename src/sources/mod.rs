@@ -15,6 +15,7 @@ pub mod web_microdata;
 pub mod web_page;
 pub mod web_post;
 pub mod web_profile;
+pub mod youtube_api;
 
 use url::Url;
 
@@ -70,7 +71,8 @@ pub enum Seed {
     MastodonTag { base: Url, tag: String },
     /// `https://bsky.app/profile/HANDLE` — through `[sources.bluesky] api_base`.
     Bluesky { handle: String },
-    /// `https://www.youtube.com/channel/ID` — the channel's Atom feed under `[sources.youtube] base`.
+    /// `https://www.youtube.com/channel/ID` — the Data API with a key (`[sources.youtube]
+    /// api_key`), else the channel's Atom feed under `[sources.youtube] base`.
     Youtube { channel_id: String },
     /// Anything else: an HTML page (schema.org ProfilePage) or an RSS/Atom feed.
     Web(Url),
@@ -127,7 +129,7 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
         }
         Seed::MastodonTag { base, tag } => mastodon::read_tag(url, &base, &tag, ctx).await,
         Seed::Bluesky { handle } => bluesky::read(&handle, ctx).await,
-        Seed::Youtube { channel_id } => feed::read_youtube(&channel_id, ctx).await,
+        Seed::Youtube { channel_id } => youtube_api::read(&channel_id, ctx).await,
         Seed::Web(u) => web::read(&u, ctx).await,
     }
 }
