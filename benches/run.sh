@@ -15,7 +15,7 @@ WORK=target/bench
 mkdir -p "$WORK"
 
 echo "== building scout and scout-bench (release)"
-cargo build --release --bin scout --bin scout-bench
+cargo build --release -p scout -p scout-bench
 
 PY=${PYTHON:-python3}
 VENV="$WORK/venv"

@@ -6,7 +6,6 @@
 //! [`model`] holds the creator/post/comment types every stage shares; [`cli`] is the command
 //! line the thin binary in `main.rs` calls.
 
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod crawl;
@@ -15,9 +14,12 @@ pub mod extract;
 pub mod fixture_server;
 pub mod index;
 pub mod model;
+pub mod net;
 pub mod rank;
 pub mod server;
 pub mod sources;
+#[cfg(test)]
+mod testgen;
 
 pub use config::Config;
 pub use error::{Error, Result};

@@ -6,10 +6,10 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use scout::crawl::fetch::RequestOpts;
 use scout::crawl::frontier::Frontier;
-use scout::crawl::gate;
-use scout::crawl::urlnorm::resolve_link;
+use scout::net::fetch::RequestOpts;
+use scout::net::urlnorm::resolve_link;
+use scout::sources::gate;
 use scout::sources::lenient_json;
 use url::Url;
 

@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use scout::config::CrawlConfig;
-use scout::crawl::{FetchError, Fetcher};
+use scout::net::{FetchError, Fetcher};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use url::Url;
@@ -260,7 +260,7 @@ pub async fn server(pages: impl Fn(&Hit, usize) -> Reply + Send + Sync + 'static
     .await
 }
 
-pub fn kind(r: Result<scout::crawl::Response, FetchError>) -> String {
+pub fn kind(r: Result<scout::net::Response, FetchError>) -> String {
     match r {
         Ok(resp) => format!("ok {}", resp.status),
         Err(e) => e.kind(),

@@ -15,7 +15,7 @@ mod real_served;
 mod world;
 
 use scout::config::Config;
-use scout::crawl::Fetcher;
+use scout::net::Fetcher;
 use scout::sources::{ReadContext, SourceOutput};
 
 /// A config for a fixture server at `base`: Bluesky and YouTube under it, as the demo does.

@@ -1,7 +1,6 @@
 //! All integration tests build into this one binary (linking once saves minutes on 2 cores).
 //! Topic files below; shared helpers in `common`.
 
-mod bench;
 mod browser;
 mod common;
 mod consent;

@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::Ordering;
 
 use scout::config::Config;
-use scout::crawl::Fetcher;
 use scout::model::{Platform, RawProfile};
+use scout::net::Fetcher;
 use scout::sources::{ReadContext, SourceOutput, web};
 use url::Url;
 

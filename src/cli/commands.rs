@@ -146,7 +146,7 @@ pub fn search(config: &Config, index_path: &Path, a: SearchArgs) -> anyhow::Resu
         serde_json::to_writer(&mut out, &resp)?;
         writeln!(out)?;
     } else if a.csv {
-        output::print_csv(&mut out, &resp)?;
+        crate::rank::csv_rows::print_csv(&mut out, &resp)?;
     } else {
         output::print_table(&mut out, &resp)?;
     }

@@ -11,7 +11,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use url::Url;
 
 use crate::config::CrawlConfig;
-use crate::crawl::urlnorm::normalize;
+use crate::net::urlnorm::normalize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Task {

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::fetch::Fetcher;
+use crate::net::fetch::Fetcher;
 
 pub struct Progress {
     bar: Option<ProgressBar>,

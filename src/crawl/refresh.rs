@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::run::{CrawlOptions, CrawlSummary, crawl, in_shard};
-use super::urlnorm::parse_http;
 use crate::config::Config;
 use crate::index::CreatorIndex;
+use crate::net::urlnorm::parse_http;
 
 /// Creators due for a refresh: (URL to re-read, creator id).
 pub fn due(

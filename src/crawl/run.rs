@@ -15,15 +15,15 @@ use futures::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::fetch::Fetcher;
 use super::frontier::Frontier;
 use super::state::{self, CrawlState};
-use super::urlnorm::parse_http;
 use crate::config::Config;
 use crate::error::Result;
 use crate::extract::Extractor;
 use crate::index::CreatorIndex;
 use crate::model::{Problem, RawProfile, creator_id, fnv1a64};
+use crate::net::fetch::Fetcher;
+use crate::net::urlnorm::parse_http;
 use crate::sources::{self, ReadContext, SourceOutput};
 
 /// Problems kept verbatim in the summary (the counts by kind are always complete).
@@ -279,7 +279,7 @@ enum TaskOutcome {
 /// request. API-backed sources (Mastodon, Bluesky) re-read in full.
 async fn read_task(url: &Url, ctx: &ReadContext<'_>, conditional: bool) -> TaskOutcome {
     if conditional && matches!(sources::classify(url), sources::Seed::Web(_)) {
-        let opts = super::fetch::RequestOpts {
+        let opts = crate::net::fetch::RequestOpts {
             conditional: true,
             ..Default::default()
         };

@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use std::collections::HashMap;
 
-use crate::crawl::fetch::Validators;
 use crate::error::{Error, Result};
+use crate::net::fetch::Validators;
 
 const STATE_FILE: &str = "crawl-state.json";
 const NEXT_FILE: &str = "crawl-state.next.json";

@@ -203,7 +203,7 @@ impl Taxonomy {
     }
 
     /// Niche scores of an already folded text: (niche index, score > 0), unordered.
-    pub(crate) fn scores_folded(&self, folded: &str) -> Vec<(usize, f64)> {
+    pub fn scores_folded(&self, folded: &str) -> Vec<(usize, f64)> {
         let n = self.inner.niches.len();
         let mut own = vec![0.0f64; n];
         let mut mods = vec![0.0f64; n];

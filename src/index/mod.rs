@@ -146,7 +146,7 @@ impl CreatorIndex {
             Term::from_field_text(f.id, &creator_id(key)),
             Term::from_field_text(f.handle, &key.trim_start_matches('@').to_lowercase()),
         ];
-        if let Some(u) = crate::crawl::urlnorm::parse_http(key) {
+        if let Some(u) = crate::net::urlnorm::parse_http(key) {
             terms.push(Term::from_field_text(f.profile_url, u.as_str()));
         }
         for term in terms {

@@ -444,7 +444,6 @@ impl Scorer for CachedScorer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::bench::queries;
     use crate::index::CreatorIndex;
     use crate::rank::{expand, retrieve};
     use tantivy::DocAddress;
@@ -459,7 +458,7 @@ mod tests {
         let f = &index.fields;
         let searcher = index.searcher();
         let mut out = Vec::new();
-        for r in queries::requests() {
+        for r in crate::testgen::requests() {
             let exp = expand::expand(&tax, &r.query);
             let syn: Vec<(String, f32)> = exp.synonyms.iter().map(|s| (s.clone(), 0.4)).collect();
             let fields = retrieve::text_fields(f);
@@ -482,7 +481,7 @@ mod tests {
     #[test]
     fn cached_synonyms_give_the_same_matches_and_scores() {
         let dir = tempfile::tempdir().unwrap();
-        crate::bench::index_bench::build(150, 5, dir.path()).unwrap();
+        crate::testgen::add(dir.path(), 5, 0..150).unwrap();
         let index = CreatorIndex::open_existing(dir.path()).unwrap();
         let cache = Arc::new(SynonymCache::default());
         // Cold, then warm: identical to the uncached query both times.
@@ -496,18 +495,7 @@ mod tests {
         // Synonyms did match (the comparison covers them) and were cached.
         assert!(cache.cached_docs() >= 100, "{}", cache.cached_docs());
         // A commit changes the statistics: the next generation's entries are computed anew.
-        {
-            let world = crate::bench::world::offline_world(5, 200);
-            let ex = crate::extract::Extractor::new(&crate::config::Config::default()).unwrap();
-            let mut w = index.writer().unwrap();
-            for i in 150..200 {
-                let raw = world.raw_profile(i);
-                w.upsert(&ex.extract(&raw, &[], chrono::Utc::now()), &raw)
-                    .unwrap();
-            }
-            w.commit(None, None).unwrap();
-            w.close().unwrap();
-        }
+        crate::testgen::add(dir.path(), 5, 150..200).unwrap();
         index.reload().unwrap();
         for [plain, cached] in run(&index, &cache) {
             assert_eq!(plain, cached);

@@ -182,7 +182,7 @@ mod tests {
     #[test]
     fn table_matches_the_stored_records() {
         let dir = tempfile::tempdir().unwrap();
-        crate::bench::index_bench::build(120, 11, dir.path()).unwrap();
+        crate::testgen::add(dir.path(), 11, 0..120).unwrap();
         let index = CreatorIndex::open_existing(dir.path()).unwrap();
         let searcher = index.searcher();
         let cache = SignalCache::default();

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::error::AppError;
 use super::{AppState, query};
-use crate::cli::output::{CSV_HEADER, csv_row};
 use crate::model::CreatorRecord;
+use crate::rank::csv_rows::{CSV_HEADER, csv_row};
 use crate::rank::{SearchRequest, SearchResponse};
 
 /// Lookalikes returned when `limit` is not given.

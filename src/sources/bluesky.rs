@@ -1,6 +1,6 @@
 //! Bluesky source: the public AppView under `[sources.bluesky] api_base` + `/xrpc/`.
 //!
-//! Requests, in order, each through the crawl's [`Fetcher`](crate::crawl::Fetcher):
+//! Requests, in order, each through the crawl's [`Fetcher`](crate::net::Fetcher):
 //! 1. `app.bsky.actor.getProfile?actor=HANDLE` — the profile; the `!no-unauthenticated`
 //!    self-label opts out before anything else is read.
 //! 2. `app.bsky.feed.getAuthorFeed?actor=HANDLE&limit=N` then `...&cursor=C` — until
@@ -17,8 +17,8 @@ use serde_json::Value;
 use url::Url;
 
 use super::{ReadContext, SourceOutput, lenient_json};
-use crate::crawl::{FetchError, RequestOpts};
 use crate::model::{Post, Problem};
+use crate::net::{FetchError, RequestOpts};
 
 const JSON: RequestOpts = RequestOpts {
     accept: Some("application/json"),

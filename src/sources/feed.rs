@@ -10,8 +10,8 @@ pub mod parse;
 use url::Url;
 
 use super::{ReadContext, SourceOutput};
-use crate::crawl::{RequestOpts, Response};
 use crate::model::{Problem, RawProfile};
+use crate::net::{RequestOpts, Response};
 
 const FEED_ACCEPT: RequestOpts = RequestOpts {
     accept: Some(

@@ -1,7 +1,7 @@
 //! Mastodon REST API source: any server speaking the Mastodon API (Mastodon, and the many
 //! servers that implement its client API).
 //!
-//! Requests, in order, each through the crawl's [`Fetcher`](crate::crawl::Fetcher):
+//! Requests, in order, each through the crawl's [`Fetcher`](crate::net::Fetcher):
 //! 1. `GET {base}api/v1/accounts/lookup?acct=NAME` — the account. Consent is checked here,
 //!    before anything else is read.
 //! 2. `GET {base}api/v1/accounts/ID/statuses?limit=PAGE` — then the `Link: rel="next"` URLs
@@ -24,8 +24,8 @@ use serde_json::Value;
 use url::Url;
 
 use super::{ReadContext, SourceOutput, lenient_json};
-use crate::crawl::{FetchError, RequestOpts, Response};
 use crate::model::Problem;
+use crate::net::{FetchError, RequestOpts, Response};
 
 const JSON: RequestOpts = RequestOpts {
     accept: Some("application/json"),

@@ -6,6 +6,7 @@
 
 pub mod bluesky;
 pub mod feed;
+pub mod gate;
 pub mod html_text;
 pub mod jsonld;
 pub mod lenient_json;
@@ -20,8 +21,8 @@ pub mod youtube_api;
 use url::Url;
 
 use crate::config::Config;
-use crate::crawl::Fetcher;
 use crate::model::{Problem, RawProfile};
+use crate::net::Fetcher;
 
 /// Everything a source needs to read one seed.
 pub struct ReadContext<'a> {

@@ -2,7 +2,7 @@
 //! microdata / OpenGraph / visible-HTML fallback) and the post pages it links to on the same
 //! site, read into one [`RawProfile`].
 //!
-//! This file only sequences requests through the crawler's [`Fetcher`](crate::crawl::Fetcher)
+//! This file only sequences requests through the crawler's [`Fetcher`](crate::net::Fetcher)
 //! and hands HTML to the pure parsers ([`web_profile`](super::web_profile),
 //! [`web_post`](super::web_post)) on the blocking pool, so a big page never stalls the async
 //! executor. Every failure becomes a [`Problem`] naming the URL; the crawl goes on.
@@ -19,8 +19,8 @@ use super::web_page::{Directives, same_page};
 use super::web_post::{PostsParse, parse_post_page};
 use super::web_profile::{ProfileParse, parse_profile};
 use super::{ReadContext, SourceOutput};
-use crate::crawl::Response;
 use crate::model::{Post, Problem, RawProfile};
+use crate::net::Response;
 
 /// Post pages fetched at once per profile; the Fetcher's per-host limiter still paces them.
 const POST_PAGE_CONCURRENCY: usize = 4;

@@ -12,9 +12,9 @@ use serde_json::Value;
 use url::Url;
 
 use super::web_microdata;
-use crate::crawl::gate::{MAX_HTML_DEPTH, html_depth_exceeds};
-use crate::crawl::urlnorm::normalize;
 use crate::model::Problem;
+use crate::net::urlnorm::normalize;
+use crate::sources::gate::{MAX_HTML_DEPTH, html_depth_exceeds};
 
 /// Robots directives that concern us, from `<meta name=robots>` or `X-Robots-Tag`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -433,7 +433,7 @@ fn text_links(text: &str) -> Vec<String> {
             continue;
         };
         let candidate = word[start..].trim_end_matches(|c: char| ".,;:!?)]}\"'»".contains(c));
-        if let Some(u) = crate::crawl::urlnorm::parse_http(candidate) {
+        if let Some(u) = crate::net::urlnorm::parse_http(candidate) {
             out.push(u.to_string());
         }
     }

@@ -62,7 +62,7 @@ async fn mastodon_pages_boosts_and_threads() {
     assert_eq!(out.profiles[0].posts.len(), 3);
 
     // A creator outside this crawl's shard: account read for discovery, nothing else.
-    let fetcher = scout::crawl::Fetcher::new(&cfg.crawl).unwrap();
+    let fetcher = scout::net::Fetcher::new(&cfg.crawl).unwrap();
     let nobody = |_: &str| false;
     let ctx = scout::sources::ReadContext {
         fetcher: &fetcher,

@@ -2,7 +2,7 @@
 //! and in SQLite FTS5 — each with the filters a marketer would add. One list, so the peers
 //! answer exactly the same questions.
 
-use crate::rank::SearchRequest;
+use scout::rank::SearchRequest;
 
 /// (query text, filters as HTTP parameter pairs).
 pub const QUERIES: &[(&str, &[(&str, &str)])] = &[

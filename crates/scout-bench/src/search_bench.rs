@@ -17,15 +17,15 @@ use tantivy::collector::{Count, TopDocs};
 
 use super::queries;
 use super::stats::{self, Latency};
-use crate::config::Config;
-use crate::index::CreatorIndex;
-use crate::index::doc::RecordOnly;
-use crate::rank::synonym_cache::SynonymCache;
-use crate::rank::table::SignalCache;
-use crate::rank::{EngagementPercentiles, Ranker, SearchRequest, expand, retrieve, score};
+use scout::config::Config;
+use scout::index::CreatorIndex;
+use scout::index::doc::RecordOnly;
+use scout::rank::synonym_cache::SynonymCache;
+use scout::rank::table::SignalCache;
+use scout::rank::{EngagementPercentiles, Ranker, SearchRequest, expand, retrieve, score};
 
 /// Cold pass, then warm latency of every query, `rounds` times each.
-pub fn run(dir: &Path, rounds: usize) -> crate::Result<Value> {
+pub fn run(dir: &Path, rounds: usize) -> scout::Result<Value> {
     let config = Config::default();
     let index = CreatorIndex::open_existing(dir)?;
     let reqs = queries::requests();
@@ -94,12 +94,12 @@ fn breakdown(
     config: &Config,
     reqs: &[SearchRequest],
     rounds: usize,
-) -> crate::Result<Value> {
+) -> scout::Result<Value> {
     let f = &index.fields;
     let searcher = index.searcher();
     let now = chrono::Utc::now();
-    let err = |e: tantivy::TantivyError| crate::Error::Other(format!("bench search: {e}"));
-    let taxonomy = crate::extract::Taxonomy::builtin();
+    let err = |e: tantivy::TantivyError| scout::Error::Other(format!("bench search: {e}"));
+    let taxonomy = scout::extract::Taxonomy::builtin();
     let synonyms = Arc::new(SynonymCache::default());
     let signals = SignalCache::default();
     let t = Instant::now();

@@ -16,9 +16,10 @@ use url::Url;
 
 use super::stats::{self, Fidelity};
 use super::world::{Format, World};
-use crate::config::Config;
-use crate::crawl::{CrawlOptions, CrawlSummary, Fetcher};
-use crate::index::CreatorIndex;
+use scout::config::Config;
+use scout::crawl::{CrawlOptions, CrawlSummary};
+use scout::index::CreatorIndex;
+use scout::net::Fetcher;
 
 /// The crawl configuration of every benchmark: loopback exempt (the world lives on
 /// 127.0.0.2–9), robots.txt respected, seeds only (discoveries are computed but not followed,
@@ -93,14 +94,14 @@ pub async fn throughput(
     format: Format,
     concurrency: usize,
     index_dir: &Path,
-) -> crate::Result<Value> {
+) -> scout::Result<Value> {
     let _ = std::fs::remove_dir_all(index_dir);
     let config = bench_config(1_000_000.0, 1_000, concurrency);
     let index = CreatorIndex::open_or_create(index_dir)?;
     let before = server_json(&world.hosts[0], "/__bench/stats").await;
     let cpu0 = stats::cpu_secs();
     let started = Instant::now();
-    let summary = crate::crawl::crawl(
+    let summary = scout::crawl::crawl(
         &config,
         &index,
         CrawlOptions {
@@ -148,7 +149,7 @@ pub async fn fidelity(
     burst: u32,
     secs: f64,
     index_dir: &Path,
-) -> crate::Result<Value> {
+) -> scout::Result<Value> {
     let _ = std::fs::remove_dir_all(index_dir);
     let config = bench_config(rate, burst, 64);
     let host0 = &world.hosts[0];
@@ -156,7 +157,7 @@ pub async fn fidelity(
     let index = CreatorIndex::open_or_create(index_dir)?;
     // Enough creators that the crawl is still busy when the clock stops.
     let n = ((rate * secs * 2.0) as u64 + 8).max(64) * world.hosts.len() as u64;
-    let crawl = crate::crawl::crawl(
+    let crawl = scout::crawl::crawl(
         &config,
         &index,
         CrawlOptions {
@@ -195,7 +196,7 @@ pub async fn fidelity(
 }
 
 /// Fetch world pages through one [`Fetcher`] from 64 tasks for `secs`, hosts interleaved.
-async fn fetch_directly(world: &World, config: &Config, secs: f64) -> crate::Result<()> {
+async fn fetch_directly(world: &World, config: &Config, secs: f64) -> scout::Result<()> {
     let fetcher = Arc::new(Fetcher::new(&config.crawl)?);
     let urls: Arc<Vec<Url>> = Arc::new(
         (0..world.creators.min(50_000))

@@ -10,9 +10,9 @@ use serde_json::{Value, json};
 
 use super::stats;
 use super::world::offline_world;
-use crate::config::Config;
-use crate::extract::Extractor;
-use crate::index::{CreatorIndex, audience_text, posts_text};
+use scout::config::Config;
+use scout::extract::Extractor;
+use scout::index::{CreatorIndex, audience_text, posts_text};
 
 fn dir_bytes(dir: &Path) -> u64 {
     std::fs::read_dir(dir)
@@ -29,7 +29,7 @@ fn dir_bytes(dir: &Path) -> u64 {
 }
 
 /// Build a fresh index of `creators` generated creators at `dir`.
-pub fn build(creators: u64, seed: u64, dir: &Path) -> crate::Result<Value> {
+pub fn build(creators: u64, seed: u64, dir: &Path) -> scout::Result<Value> {
     let _ = std::fs::remove_dir_all(dir);
     let world = offline_world(seed, creators);
     let config = Config::default();
@@ -78,10 +78,10 @@ pub fn build(creators: u64, seed: u64, dir: &Path) -> crate::Result<Value> {
 
 /// Every live creator of the index at `dir` as one NDJSON line with the texts scout indexes
 /// and the fields the filters use — the same corpus for the FTS5 peer.
-pub fn export_corpus(dir: &Path, out: &Path) -> crate::Result<u64> {
+pub fn export_corpus(dir: &Path, out: &Path) -> scout::Result<u64> {
     let index = CreatorIndex::open_existing(dir)?;
     let file = std::fs::File::create(out)
-        .map_err(|e| crate::Error::io(format!("creating {}", out.display()), e))?;
+        .map_err(|e| scout::Error::io(format!("creating {}", out.display()), e))?;
     let mut w = std::io::BufWriter::new(file);
     let mut n = 0u64;
     index.for_each(|c| {
@@ -119,13 +119,13 @@ pub fn export_corpus(dir: &Path, out: &Path) -> crate::Result<u64> {
             "last_post_at": r.last_post_at.map(|t| t.timestamp()),
             "has_email": !r.emails.is_empty(),
         });
-        serde_json::to_writer(&mut w, &line).map_err(|e| crate::Error::Other(e.to_string()))?;
+        serde_json::to_writer(&mut w, &line).map_err(|e| scout::Error::Other(e.to_string()))?;
         w.write_all(b"\n")
-            .map_err(|e| crate::Error::io(format!("writing {}", out.display()), e))?;
+            .map_err(|e| scout::Error::io(format!("writing {}", out.display()), e))?;
         n += 1;
         Ok(())
     })?;
     w.flush()
-        .map_err(|e| crate::Error::io(format!("writing {}", out.display()), e))?;
+        .map_err(|e| scout::Error::io(format!("writing {}", out.display()), e))?;
     Ok(n)
 }

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use futures::StreamExt;
 use url::Url;
 
-use crate::crawl::fetch::FetchError;
+use crate::net::fetch::FetchError;
 
 /// What to do when the body is longer than the cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +91,7 @@ pub fn classify(url: &Url, e: reqwest::Error, timeout_secs: f64) -> FetchError {
 fn guard_refusal(e: &reqwest::Error) -> Option<String> {
     let mut src: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = src {
-        if let Some(g) = s.downcast_ref::<crate::crawl::guard::GuardError>() {
+        if let Some(g) = s.downcast_ref::<crate::net::guard::GuardError>() {
             return Some(g.to_string());
         }
         src = s.source();

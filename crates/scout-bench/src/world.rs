@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::lexicon::{self, LANG_WEIGHTS, LANGS, Lexicon, NICHES};
 use super::rng::Rng;
-use crate::model::{Comment, Platform, Post, RawProfile};
+use scout::model::{Comment, Platform, Post, RawProfile};
 
 /// The path under which a creator's web profile lives: `/c/{handle}`.
 pub const WEB_PREFIX: &str = "/c/";

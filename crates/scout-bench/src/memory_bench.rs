@@ -9,7 +9,7 @@ use url::Url;
 
 use super::stats;
 use super::world::offline_world;
-use crate::crawl::frontier::Frontier;
+use scout::crawl::frontier::Frontier;
 
 pub fn frontier(urls: u64, seed: u64) -> Value {
     // Ten URLs per creator: the profile and nine post pages, over eight hosts.

@@ -2,8 +2,8 @@
 //!
 //! Every request goes through [`Fetcher::get`], which applies, in order: the scheme check and
 //! the SSRF guard, robots.txt, the per-host rate limiter, the global concurrency cap, then the
-//! request itself under one total deadline with a streaming body cap ([`crate::crawl::body`]),
-//! retried per [`crate::crawl::retry`]. Redirects are followed by hand (reqwest's own policy is
+//! request itself under one total deadline with a streaming body cap ([`crate::net::body`]),
+//! retried per [`crate::net::retry`]. Redirects are followed by hand (reqwest's own policy is
 //! off) so that every hop is checked again by the guard and robots.txt and waits for its own
 //! host's limiter. Sources call this and never reqwest directly.
 
@@ -18,14 +18,14 @@ use tokio::sync::{Semaphore, SemaphorePermit};
 use url::Url;
 
 use crate::config::CrawlConfig;
-use crate::crawl::body::{Overflow, classify, read_capped};
-use crate::crawl::guard::Guard;
-use crate::crawl::limiter::HostPool;
-use crate::crawl::retry::{RetryPolicy, Verdict};
-use crate::crawl::robots::{ROBOTS_MAX_BYTES, RobotsCache};
+use crate::net::body::{Overflow, classify, read_capped};
+use crate::net::guard::Guard;
+use crate::net::limiter::HostPool;
+use crate::net::retry::{RetryPolicy, Verdict};
+use crate::net::robots::{ROBOTS_MAX_BYTES, RobotsCache};
 
 /// Kept here for callers that used it before the retry policy moved to its own module.
-pub use crate::crawl::retry::retry_after;
+pub use crate::net::retry::retry_after;
 
 const DEFAULT_ACCEPT: &str = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8";
 const ROBOTS_ACCEPT: &str = "text/plain,*/*;q=0.5";
@@ -58,7 +58,7 @@ impl Response {
     /// The body as text: charset from the header, else from `<meta charset>`, else UTF-8;
     /// invalid bytes are replaced, never fatal.
     pub fn text(&self) -> String {
-        crate::crawl::charset::decode(&self.body, self.content_type())
+        crate::net::charset::decode(&self.body, self.content_type())
     }
 }
 

@@ -10,12 +10,12 @@ use serde_json::{Value, json};
 
 use super::stats;
 use super::world::offline_world;
-use crate::config::Config;
-use crate::extract::{
+use scout::config::Config;
+use scout::extract::{
     Extractor, comment_stats, contacts, engagement, growth, language, niches, sponsorship, text,
     themes,
 };
-use crate::model::{FollowerPoint, RawProfile};
+use scout::model::{FollowerPoint, RawProfile};
 
 pub type SignalFn = fn(&Extractor, &RawProfile);
 
@@ -125,7 +125,7 @@ pub const SIGNALS: &[(&str, SignalFn)] = &[
 /// Run for at least this long per signal, so fast signals are not measured in clock ticks.
 const MIN_TIME: Duration = Duration::from_millis(400);
 
-pub fn run(profiles: u64, seed: u64) -> crate::Result<Value> {
+pub fn run(profiles: u64, seed: u64) -> scout::Result<Value> {
     let world = offline_world(seed, profiles);
     let raws: Vec<RawProfile> = (0..profiles).map(|i| world.raw_profile(i)).collect();
     let posts: usize = raws.iter().map(|r| r.posts.len()).sum();

@@ -7,16 +7,16 @@
 use std::sync::LazyLock;
 
 use divan::Bencher;
-use scout::bench::extract_bench::SIGNALS;
-use scout::bench::queries;
-use scout::bench::render;
-use scout::bench::world::{World, offline_world};
 use scout::config::Config;
 use scout::crawl::frontier::Frontier;
 use scout::extract::Extractor;
 use scout::index::CreatorIndex;
 use scout::model::RawProfile;
 use scout::rank::Ranker;
+use scout_bench::extract_bench::SIGNALS;
+use scout_bench::queries;
+use scout_bench::render;
+use scout_bench::world::{World, offline_world};
 
 fn main() {
     divan::main();
@@ -60,7 +60,7 @@ mod world {
     }
 }
 
-/// One benchmark per entry of `scout::bench::extract_bench::SIGNALS` (one profile per call).
+/// One benchmark per entry of `scout_bench::extract_bench::SIGNALS` (one profile per call).
 mod extract {
     use super::*;
 

@@ -22,8 +22,8 @@ use texting_robots::Robot;
 use url::Url;
 
 use crate::config::CrawlConfig;
-use crate::crawl::fetch::{FetchError, Fetcher};
-use crate::crawl::retry::retry_after;
+use crate::net::fetch::{FetchError, Fetcher};
+use crate::net::retry::retry_after;
 
 /// RFC 9309 §2.5: crawlers must parse at least 500 KiB.
 pub const ROBOTS_MAX_BYTES: usize = 500 * 1024;

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use scout::bench::orchestrate::{AllOptions, run_all};
-use scout::bench::procs::emit_result;
-use scout::bench::world::{Format, World};
-use scout::bench::{
+use scout_bench::orchestrate::{AllOptions, run_all};
+use scout_bench::procs::emit_result;
+use scout_bench::world::{Format, World};
+use scout_bench::{
     crawl_bench, extract_bench, http_bench, index_bench, memory_bench, print_flat, search_bench,
     server,
 };

@@ -10,8 +10,9 @@
 //! - [`orchestrate`] runs them all as child processes (`scout-bench all`), with the peers
 //!   ([`peers`]), and writes `target/bench/results.json`.
 //!
-//! Nothing here is used by the product; it lives in the library so the bench binary, the
-//! micro-benchmarks under `benches/` and the tests share one generator.
+//! Nothing here is used by the product: it is a package of its own in the workspace
+//! (`publish = false`), so `scout` builds, tests and installs without it, while the bench
+//! binary, the micro-benchmarks under `benches/` and this package's tests share one generator.
 
 pub mod crawl_bench;
 pub mod extract_bench;

@@ -3,14 +3,13 @@
 //! indexes exactly the generated creators (once the web source is built — until then the crawl
 //! must report that source as unsupported, which is what the bench harness skips on).
 
-use scout::bench::crawl_bench::bench_config;
-use scout::bench::server::{self, loopback_hosts};
-use scout::bench::world::Format;
-use scout::crawl::{CrawlOptions, FetchError, Fetcher};
+use scout::crawl::CrawlOptions;
 use scout::index::CreatorIndex;
+use scout::net::{FetchError, Fetcher};
+use scout_bench::crawl_bench::bench_config;
+use scout_bench::server::{self, loopback_hosts};
+use scout_bench::world::Format;
 use url::Url;
-
-use crate::common;
 
 fn u(s: &str) -> Url {
     Url::parse(s).expect("valid URL")
@@ -71,7 +70,7 @@ async fn a_crawl_of_the_world_indexes_the_generated_creators() {
         .await
         .expect("bind loopback hosts");
     let w = &srv.world;
-    let dir = common::tempdir();
+    let dir = tempfile::tempdir().expect("tempdir");
     let index = CreatorIndex::open_or_create(dir.path()).unwrap();
     let config = bench_config(500.0, 10, 16);
     let summary = scout::crawl::crawl(

@@ -1,0 +1,16 @@
+//! The network layer: the only module that does network I/O, and the lowest floor above the
+//! model. Every request scout makes goes through [`Fetcher`]: the SSRF guard, robots.txt,
+//! per-host rate limits, retries, body caps and charset decoding live here, below the sources
+//! that parse what it fetches and the crawl driver that sequences it. It imports nothing but
+//! `config`, `error` and `model`.
+
+pub mod body;
+pub mod charset;
+pub mod fetch;
+pub mod guard;
+pub mod limiter;
+pub mod retry;
+pub mod robots;
+pub mod urlnorm;
+
+pub use fetch::{FetchError, Fetcher, RequestOpts, Response};
