@@ -334,7 +334,10 @@ impl Fetcher {
         let accept = opts.accept.unwrap_or(DEFAULT_ACCEPT);
         let mut attempt = 0u32;
         loop {
-            let (verdict, err) = match self.exchange(url, accept, opts.conditional, cap, call).await {
+            let (verdict, err) = match self
+                .exchange(url, accept, opts.conditional, cap, call)
+                .await
+            {
                 Ok(ex) => match self.interpret(url, ex)? {
                     Outcome::Hop(hop) => return Ok(hop),
                     Outcome::ErrorStatus(ex) => {
@@ -538,7 +541,9 @@ impl Fetcher {
         let mut current = url.clone();
         for _ in 0..=self.cfg.max_redirects {
             self.guard.check_url(&current)?;
-            let ex = self.exchange(&current, ROBOTS_ACCEPT, false, cap, ApiCall::default()).await?;
+            let ex = self
+                .exchange(&current, ROBOTS_ACCEPT, false, cap, ApiCall::default())
+                .await?;
             if matches!(ex.status, 301 | 302 | 303 | 307 | 308) {
                 current = redirect_target(&current, ex.status, &ex.headers)?;
                 continue;

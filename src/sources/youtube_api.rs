@@ -31,8 +31,8 @@ use url::Url;
 
 use super::feed::parse::youtube_channel_url;
 use super::{ReadContext, SourceOutput, lenient_json};
-use crate::crawl::RequestOpts;
 use crate::model::{Post, Problem, RawProfile};
+use crate::net::RequestOpts;
 use parse::ApiError;
 use quota::{Closed, Quota, UNITS_PER_CALL};
 
@@ -77,7 +77,9 @@ impl Api<'_> {
 
     async fn call(&self, method: &str, query: &[(&str, &str)]) -> Result<Value, CallError> {
         if let Err((why, first)) = self.quota.spend(UNITS_PER_CALL) {
-            return Err(CallError::Closed(first.then(|| closed_problem(&self.base, &why))));
+            return Err(CallError::Closed(
+                first.then(|| closed_problem(&self.base, &why)),
+            ));
         }
         let Some(url) = self.url(method, query) else {
             return Err(CallError::Failed(Problem::new(
@@ -108,7 +110,10 @@ impl Api<'_> {
         let problem = Problem::new(
             url.as_str(),
             format!("http_{}", resp.status),
-            format!("{url}: {method}.list answered HTTP {} ({reason})", resp.status),
+            format!(
+                "{url}: {method}.list answered HTTP {} ({reason})",
+                resp.status
+            ),
         );
         Err(match kind {
             ApiError::QuotaSpent => {
@@ -206,13 +211,18 @@ pub async fn read(channel_id: &str, ctx: &ReadContext<'_>) -> SourceOutput {
             out.problems.push(Problem::new(
                 &canonical,
                 "http_404",
-                format!("{canonical}: channels.list has no item: channel deleted, terminated or unknown"),
+                format!(
+                    "{canonical}: channels.list has no item: channel deleted, terminated or unknown"
+                ),
             ));
             return out;
         }
         Ok(Err(why)) => {
-            out.problems
-                .push(Problem::new(&canonical, "bad_channel", format!("{canonical}: {why}")));
+            out.problems.push(Problem::new(
+                &canonical,
+                "bad_channel",
+                format!("{canonical}: {why}"),
+            ));
             return out;
         }
         Err(e) => return fall_back(e, channel_id, ctx).await,

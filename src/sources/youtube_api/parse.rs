@@ -73,7 +73,10 @@ pub fn parse_channel(v: &Value) -> Result<Option<Channel>, String> {
         .filter(|id| !id.is_empty())
         .ok_or("channel without an id")?;
     let snippet = item.get("snippet").unwrap_or(&Value::Null);
-    let title = s(snippet, &["title"]).unwrap_or_default().trim().to_string();
+    let title = s(snippet, &["title"])
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let description = plain(s(snippet, &["description"]));
     // A hidden count is published as a number anyway (often 0): never take it as followers.
     let hidden = item
@@ -300,8 +303,13 @@ pub enum ApiError {
 pub fn classify_error(status: u16, reason: Option<&str>) -> ApiError {
     match reason.unwrap_or_default() {
         "quotaExceeded" | "dailyLimitExceeded" | "dailyLimitExceededUnreg" => ApiError::QuotaSpent,
-        "keyInvalid" | "keyExpired" | "accessNotConfigured" | "ipRefererBlocked"
-        | "forbidden" | "API_KEY_INVALID" | "SERVICE_DISABLED" => ApiError::KeyRejected,
+        "keyInvalid"
+        | "keyExpired"
+        | "accessNotConfigured"
+        | "ipRefererBlocked"
+        | "forbidden"
+        | "API_KEY_INVALID"
+        | "SERVICE_DISABLED" => ApiError::KeyRejected,
         "commentsDisabled" => ApiError::CommentsDisabled,
         "channelNotFound" | "playlistNotFound" | "videoNotFound" => ApiError::NotFound,
         _ if status == 404 => ApiError::NotFound,
@@ -358,8 +366,14 @@ mod tests {
             classify_error(403, Some("commentsDisabled")),
             ApiError::CommentsDisabled
         );
-        assert_eq!(classify_error(400, Some("keyInvalid")), ApiError::KeyRejected);
-        assert_eq!(classify_error(403, Some("rateLimitExceeded")), ApiError::Other);
+        assert_eq!(
+            classify_error(400, Some("keyInvalid")),
+            ApiError::KeyRejected
+        );
+        assert_eq!(
+            classify_error(403, Some("rateLimitExceeded")),
+            ApiError::Other
+        );
         assert_eq!(classify_error(404, None), ApiError::NotFound);
     }
 
@@ -372,7 +386,10 @@ mod tests {
         let p = &parse_videos(&v)[0];
         assert_eq!(p.url, "https://www.youtube.com/watch?v=v1");
         assert_eq!(p.hashtags, vec!["veganskincare", "skincare"]);
-        assert_eq!((p.views, p.likes, p.comments_count), (Some(1200), Some(80), Some(9)));
+        assert_eq!(
+            (p.views, p.likes, p.comments_count),
+            (Some(1200), Some(80), Some(9))
+        );
         assert_eq!(p.lang_hint.as_deref(), Some("en"));
         assert_eq!(p.links, vec!["https://shop.example/x"]);
     }
