@@ -29,6 +29,14 @@ pub async fn crawl(config: &Config, index_path: &Path, a: CrawlArgs) -> anyhow::
     }
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
     let index = CreatorIndex::open_or_create(index_path)?;
+    // The YouTube quota is remembered beside the index unless the config names a file.
+    let mut config = config.clone();
+    let yt = &mut config.sources.youtube;
+    if yt.quota_file.is_empty() {
+        let file = index_path.join(crate::sources::youtube_api::quota::QUOTA_FILE);
+        yt.quota_file = file.to_string_lossy().into_owned();
+    }
+    let config = &config;
     let summary = if a.refresh {
         let max_age = a
             .max_age
