@@ -32,7 +32,7 @@ use url::Url;
 use super::feed::parse::youtube_channel_url;
 use super::{ReadContext, SourceOutput, lenient_json};
 use crate::model::{Post, Problem, RawProfile};
-use crate::net::RequestOpts;
+use crate::net::{FetchError, RequestOpts};
 use parse::ApiError;
 use quota::{Closed, Quota, UNITS_PER_CALL};
 
@@ -88,12 +88,23 @@ impl Api<'_> {
                 format!("sources.youtube.api_base {:?} cannot form a URL", self.base),
             )));
         };
-        let resp = self
-            .ctx
-            .fetcher
-            .get_api(&url, &JSON, &self.headers)
-            .await
-            .map_err(|e| CallError::Failed(Problem::new(e.url(), e.kind(), e.to_string())))?;
+        let resp = match self.ctx.fetcher.get_api(&url, &JSON, &self.headers).await {
+            Ok(r) => r,
+            // The API host's robots.txt applies to every call alike: close the API once.
+            Err(e @ FetchError::Robots { .. }) => {
+                let first = self.quota.reject("robots.txt");
+                let detail = format!(
+                    "{e}: the YouTube Data API is not called in this run; channels are read \
+                     through their feeds"
+                );
+                let p = Problem::new(&self.base, e.kind(), detail);
+                return Err(CallError::Closed(first.then_some(p)));
+            }
+            Err(e) => {
+                let p = Problem::new(e.url(), e.kind(), e.to_string());
+                return Err(CallError::Failed(p));
+            }
+        };
         let body = lenient_json::parse(&resp.text());
         if (200..300).contains(&resp.status) {
             return body.map_err(|why| {

@@ -9,14 +9,12 @@ use serde_json::Value;
 
 use crate::model::{Comment, Platform, Post, RawProfile};
 use crate::sources::bluesky::parse::urls_in_text;
-use crate::sources::feed::parse::hashtags_in_text;
 use crate::sources::html_text;
 use crate::sources::lenient_json::count;
+use crate::sources::youtube_api::parse::{title_and_body, video_hashtags};
 
 /// Entries read from one list answer (instances cap `count` at 100).
 const MAX_ITEMS: usize = 100;
-/// Tags kept per video.
-const MAX_TAGS: usize = 64;
 /// The hashtag a video flagged `nsfw: true` carries, so that the brand-safety lexicon's
 /// `adult` category (which lists "nsfw") flags the creator with this video as evidence.
 pub const NSFW_TAG: &str = "nsfw";
@@ -167,24 +165,8 @@ pub fn parse_video(v: &Value) -> Option<(Post, String)> {
         .or_else(|| s(v, "truncatedDescription"))
         .unwrap_or_default()
         .trim();
-    let text = match (name.is_empty(), description.is_empty()) {
-        (false, false) => format!("{name}\n{description}"),
-        (false, true) => name.to_string(),
-        _ => description.to_string(),
-    };
-    let mut hashtags = hashtags_in_text(&text);
-    for t in v
-        .get("tags")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
-        let t = t.trim().trim_start_matches('#').to_lowercase();
-        if hashtags.len() < MAX_TAGS && !t.is_empty() && !hashtags.contains(&t) {
-            hashtags.push(t);
-        }
-    }
+    let text = title_and_body(name, description);
+    let mut hashtags = video_hashtags(&text, v.get("tags"));
     if v.get("nsfw").and_then(Value::as_bool) == Some(true)
         && !hashtags.iter().any(|h| h == NSFW_TAG)
     {

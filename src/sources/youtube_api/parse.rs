@@ -161,32 +161,36 @@ pub fn parse_videos(v: &Value) -> Vec<Post> {
     items(v).filter_map(parse_video).collect()
 }
 
+/// A video's text: its title, then its description, one per line.
+pub(crate) fn title_and_body(title: &str, body: &str) -> String {
+    match (title.is_empty(), body.is_empty()) {
+        (false, false) => format!("{title}\n{body}"),
+        (false, true) => title.to_string(),
+        _ => body.to_string(),
+    }
+}
+
+/// `#tags` written in the text, then the video's `tags` array (lower-case, no `#`, no
+/// duplicates, at most [`MAX_TAGS`]). Shared with PeerTube, whose videos carry tags alike.
+pub(crate) fn video_hashtags(text: &str, tags: Option<&Value>) -> Vec<String> {
+    let mut hashtags = hashtags_in_text(text);
+    let listed = tags.and_then(Value::as_array).into_iter().flatten();
+    for t in listed.filter_map(Value::as_str) {
+        let t = t.trim().trim_start_matches('#').to_lowercase();
+        if hashtags.len() < MAX_TAGS && !t.is_empty() && !hashtags.contains(&t) {
+            hashtags.push(t);
+        }
+    }
+    hashtags
+}
+
 fn parse_video(item: &Value) -> Option<Post> {
     let id = s(item, &["id"]).map(str::trim).filter(|i| !i.is_empty())?;
     let snippet = item.get("snippet").unwrap_or(&Value::Null);
     let title = s(snippet, &["title"]).unwrap_or_default().trim();
     let description = plain(s(snippet, &["description"]));
-    let text = match (title.is_empty(), description.text.is_empty()) {
-        (false, false) => format!("{title}\n{}", description.text),
-        (false, true) => title.to_string(),
-        _ => description.text.clone(),
-    };
-    let mut hashtags = hashtags_in_text(&text);
-    for t in snippet
-        .get("tags")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-    {
-        if hashtags.len() >= MAX_TAGS {
-            break;
-        }
-        let t = t.trim().trim_start_matches('#').to_lowercase();
-        if !t.is_empty() && !hashtags.contains(&t) {
-            hashtags.push(t);
-        }
-    }
+    let text = title_and_body(title, &description.text);
+    let hashtags = video_hashtags(&text, snippet.get("tags"));
     let lang_hint = s(snippet, &["defaultAudioLanguage"])
         .or_else(|| s(snippet, &["defaultLanguage"]))
         .map(lang);
