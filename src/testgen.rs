@@ -124,7 +124,7 @@ pub(crate) fn add(dir: &Path, seed: u64, range: std::ops::Range<u64>) -> crate::
         let raw = raw_profile(seed, i);
         writer.upsert(&extractor.extract(&raw, &[], Utc::now()), &raw)?;
     }
-    writer.commit(None, None)?;
+    writer.commit(None)?;
     writer.close()
 }
 

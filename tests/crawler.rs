@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use scout::crawl::frontier::Frontier;
+use scout::net::ErrorKind;
 use scout::net::fetch::RequestOpts;
 use scout::net::urlnorm::resolve_link;
 use scout::sources::gate;
@@ -45,7 +46,7 @@ async fn redirect_loops_and_long_chains_stop_after_five_hops() {
     .await;
     let f = fetcher(&config());
     let err = f.get(&srv.url("/loop/a")).await.unwrap_err();
-    assert_eq!(err.kind(), "too_many_redirects");
+    assert_eq!(err.kind(), ErrorKind::TooManyRedirects);
     assert_eq!(srv.hits_for("/loop/a") + srv.hits_for("/loop/b"), 6);
 
     assert_eq!(kind(f.get(&srv.url("/hop/0")).await), "too_many_redirects");
@@ -93,7 +94,7 @@ async fn redirects_to_forbidden_addresses_and_schemes_are_refused() {
     let f = fetcher(&config());
     for (i, target) in targets.iter().enumerate() {
         let err = f.get(&srv.url(&format!("/r/{i}"))).await.unwrap_err();
-        assert_eq!(err.kind(), "refused_private_address", "{target}: {err}");
+        assert_eq!(err.kind(), ErrorKind::Refused, "{target}: {err}");
     }
     // Asked directly, too.
     let direct = Url::parse(&targets[0]).unwrap();
@@ -113,7 +114,7 @@ async fn host_names_are_resolved_through_the_guard() {
         cfg.allow_private_networks = vec![];
         cfg.respect_robots = respect_robots;
         let err = fetcher(&cfg).get(&url).await.unwrap_err();
-        assert_eq!(err.kind(), "refused_private_address", "{err}");
+        assert_eq!(err.kind(), ErrorKind::Refused, "{err}");
     }
     assert_eq!(srv.accepted(), 0);
     // With loopback exempt the same name is fetched: the resolver did answer.
@@ -199,7 +200,7 @@ async fn gzip_bomb_stops_at_the_cap_with_bounded_memory() {
     let f = fetcher(&cfg);
     let before = peak_rss();
     let err = f.get(&srv.url("/bomb")).await.unwrap_err();
-    assert_eq!(err.kind(), "too_large", "{err}");
+    assert_eq!(err.kind(), ErrorKind::TooLarge, "{err}");
     let grown = peak_rss().saturating_sub(before);
     eprintln!("gzip bomb: peak RSS grew by {} KiB", grown >> 10);
     assert!(grown < 256 << 20, "peak RSS grew by {} MiB", grown >> 20);
@@ -224,7 +225,7 @@ async fn a_server_dripping_bytes_hits_the_total_deadline() {
     let f = fetcher(&cfg);
     let start = Instant::now();
     let err = f.get(&srv.url("/drip")).await.unwrap_err();
-    assert_eq!(err.kind(), "timeout", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{err}");
     assert!(start.elapsed() < Duration::from_secs(10), "it ended");
 }
 
@@ -241,7 +242,7 @@ async fn a_reset_mid_body_is_a_network_error_and_retried() {
     let mut cfg = config();
     cfg.max_retries = 1;
     let err = fetcher(&cfg).get(&srv.url("/reset")).await.unwrap_err();
-    assert_eq!(err.kind(), "network", "{err}");
+    assert_eq!(err.kind(), ErrorKind::Network, "{err}");
     assert_eq!(srv.hits_for("/reset"), 2);
 }
 

@@ -263,6 +263,6 @@ pub async fn server(pages: impl Fn(&Hit, usize) -> Reply + Send + Sync + 'static
 pub fn kind(r: Result<scout::net::Response, FetchError>) -> String {
     match r {
         Ok(resp) => format!("ok {}", resp.status),
-        Err(e) => e.kind(),
+        Err(e) => e.kind().to_string(),
     }
 }

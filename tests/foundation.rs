@@ -53,7 +53,7 @@ fn index_profiles(dir: &std::path::Path, profiles: &[RawProfile]) -> CreatorInde
         let rec = ex.extract(p, &[], chrono::Utc::now());
         w.upsert(&rec, p).unwrap();
     }
-    w.commit(None, None).unwrap();
+    w.commit(None).unwrap();
     w.close().unwrap();
     index.reload().unwrap();
     index

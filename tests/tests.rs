@@ -9,6 +9,7 @@ mod crawler_polite;
 mod crawler_server;
 mod fit;
 mod foundation;
+mod layers;
 mod platforms;
 mod ranking;
 mod refresh;

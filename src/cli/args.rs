@@ -78,6 +78,24 @@ pub struct CrawlArgs {
     pub max_pages: Option<usize>,
 }
 
+impl CrawlArgs {
+    /// The crawl flags are config keys by another name: they land on the typed config fields
+    /// (after the file and `--set`), and the config is validated again.
+    pub fn apply_to(&self, config: &mut crate::config::Config) -> crate::Result<()> {
+        let c = &mut config.crawl;
+        if let Some(r) = self.rate_per_host {
+            c.rate_per_host = r;
+        }
+        if let Some(d) = self.max_depth {
+            c.max_depth = d;
+        }
+        if let Some(n) = self.max_pages {
+            c.max_pages = n;
+        }
+        config.validate()
+    }
+}
+
 #[derive(Debug, Args, Default)]
 pub struct FilterArgs {
     #[arg(long)]

@@ -9,7 +9,7 @@ use anyhow::Context;
 use super::args::{CrawlArgs, SearchArgs, ServeArgs, ShowArgs, SimilarArgs};
 use super::output;
 use crate::config::Config;
-use crate::crawl::run::opted_out;
+use crate::consent::OptOuts;
 use crate::crawl::{CrawlOptions, CrawlSummary};
 use crate::error::Error;
 use crate::index::CreatorIndex;
@@ -173,7 +173,7 @@ pub fn show(config: &Config, index_path: &Path, a: ShowArgs) -> anyhow::Result<(
     // Opted-out and gone creators are never returned, whatever the index still holds.
     let c = index
         .get(&a.creator)?
-        .filter(|c| !c.gone && !opted_out(config, &c.record.profile_url, &c.record.handle))
+        .filter(|c| !c.gone && !OptOuts::new(&config.consent.opt_out).matches_record(&c.record))
         .ok_or_else(|| unknown(&a.creator, index_path))?;
     let mut out = std::io::stdout().lock();
     if a.json {
@@ -273,11 +273,12 @@ pub fn stats(index_path: &Path, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn export(index_path: &Path) -> anyhow::Result<()> {
+pub fn export(config: &Config, index_path: &Path) -> anyhow::Result<()> {
     let index = CreatorIndex::open_existing(index_path)?;
+    let consent = OptOuts::new(&config.consent.opt_out);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     index.for_each(|c| {
-        if c.gone {
+        if c.gone || consent.matches_record(&c.record) {
             return Ok(());
         }
         serde_json::to_writer(&mut out, &c.record).map_err(|e| Error::Other(e.to_string()))?;

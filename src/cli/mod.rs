@@ -56,19 +56,10 @@ fn init_tracing() {
 
 fn dispatch(cli: Cli) -> anyhow::Result<()> {
     use args::Command;
-    let mut overrides = cli.set.clone();
+    let mut config = Config::load(cli.config.as_deref(), &cli.set)?;
     if let Command::Crawl(c) = &cli.command {
-        if let Some(r) = c.rate_per_host {
-            overrides.push(format!("crawl.rate_per_host={r}"));
-        }
-        if let Some(d) = c.max_depth {
-            overrides.push(format!("crawl.max_depth={d}"));
-        }
-        if let Some(n) = c.max_pages {
-            overrides.push(format!("crawl.max_pages={n}"));
-        }
+        c.apply_to(&mut config)?;
     }
-    let config = Config::load(cli.config.as_deref(), &overrides)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -81,7 +72,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(a) => rt.block_on(commands::serve(config, &cli.index, a)),
         Command::Demo(a) => rt.block_on(demo::run(&config, &cli.index, a)),
         Command::Stats(a) => commands::stats(&cli.index, a.json),
-        Command::Export(_) => commands::export(&cli.index),
+        Command::Export(_) => commands::export(&config, &cli.index),
         Command::Config => {
             print!("{}", config.to_toml());
             Ok(())

@@ -18,6 +18,7 @@ use url::Url;
 use super::frontier::Frontier;
 use super::state::{self, CrawlState};
 use crate::config::Config;
+use crate::consent::OptOuts;
 use crate::error::Result;
 use crate::extract::Extractor;
 use crate::index::CreatorIndex;
@@ -93,19 +94,6 @@ pub fn in_shard(profile_url: &str, shard: Option<(u64, u64)>) -> bool {
     }
 }
 
-/// Is this creator on the consent opt-out list (profile URL, handle or id)?
-pub fn opted_out(cfg: &Config, profile_url: &str, handle: &str) -> bool {
-    let handle = handle.trim_start_matches('@').to_lowercase();
-    let id = creator_id(profile_url);
-    cfg.consent.opt_out.iter().any(|o| {
-        let o = o.trim();
-        o == profile_url
-            || parse_http(o).is_some_and(|u| u.as_str() == profile_url)
-            || (!handle.is_empty() && o.trim_start_matches('@').to_lowercase() == handle)
-            || o == id
-    })
-}
-
 fn resume_key(opts: &CrawlOptions) -> String {
     let mut seeds = opts.seeds.clone();
     seeds.sort();
@@ -125,6 +113,7 @@ pub async fn crawl(
     let fetcher = Fetcher::new(&config.crawl)?;
     fetcher.import_validators(super::state::load_validators(index.path()));
     let extractor = Arc::new(Extractor::new(config)?);
+    let consent = OptOuts::new(&config.consent.opt_out);
     let c = &config.crawl;
     let mut frontier = Frontier::new(c.max_depth, c.max_pages, c.max_pages_per_host);
     let mut summary = CrawlSummary {
@@ -198,6 +187,7 @@ pub async fn crawl(
             frontier: &mut frontier,
             summary: &mut summary,
             opts: &opts,
+            consent: &consent,
         };
         batch.apply(task.url.as_str(), task.depth, out).await?;
 
@@ -265,6 +255,7 @@ struct Batch<'a> {
     frontier: &'a mut Frontier,
     summary: &'a mut CrawlSummary,
     opts: &'a CrawlOptions,
+    consent: &'a OptOuts,
 }
 
 /// What reading one frontier URL produced.
@@ -361,7 +352,7 @@ impl Batch<'_> {
         if raw.profile_url.is_empty() {
             return Ok(());
         }
-        if opted_out(self.config, &raw.profile_url, &raw.handle) {
+        if self.consent.matches(&raw.profile_url, &raw.handle) {
             return self.remove_if_indexed(&raw.profile_url.clone());
         }
         if !in_shard(&raw.profile_url, self.opts.shard) {
@@ -454,13 +445,8 @@ fn commit_batch(
     };
     state::write_next(index.path(), &st)?;
     let last = complete.then(|| serde_json::to_value(summary).expect("summary serialises"));
-    writer.commit(last, None)?;
+    writer.commit(last)?;
     state::promote(index.path())?;
     index.reload()?;
     Ok(())
-}
-
-/// Re-read helper for callers that already hold a profile (tests, refresh).
-pub fn source_url_of(raw: &RawProfile) -> &str {
-    raw.source_url.as_deref().unwrap_or(&raw.profile_url)
 }

@@ -203,9 +203,9 @@ impl SafetyLexicon {
                     let quote = if mappable && end <= refolded.len() {
                         let s = map[start];
                         let e = map.get(end).copied().unwrap_or(original.len());
-                        excerpt_around(original, s, e)
+                        crate::extract::text::excerpt_around(original, s, e, EXCERPT_CONTEXT)
                     } else {
-                        excerpt_around(folded, start, end)
+                        crate::extract::text::excerpt_around(folded, start, end, EXCERPT_CONTEXT)
                     };
                     evidence[cat].push(quote);
                 }
@@ -223,29 +223,6 @@ impl SafetyLexicon {
         }
         report
     }
-}
-
-/// The hit with up to [`EXCERPT_CONTEXT`] chars on each side, `…` where cut, one line.
-fn excerpt_around(s: &str, start: usize, end: usize) -> String {
-    let before: Vec<(usize, char)> = s[..start].char_indices().collect();
-    let from = if before.len() > EXCERPT_CONTEXT {
-        before[before.len() - EXCERPT_CONTEXT].0
-    } else {
-        0
-    };
-    let to = s[end..]
-        .char_indices()
-        .nth(EXCERPT_CONTEXT)
-        .map_or(s.len(), |(i, _)| end + i);
-    let mut out = String::new();
-    if from > 0 {
-        out.push('…');
-    }
-    out.push_str(&s[from..to].split_whitespace().collect::<Vec<_>>().join(" "));
-    if to < s.len() {
-        out.push('…');
-    }
-    out
 }
 
 #[cfg(test)]

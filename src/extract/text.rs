@@ -150,6 +150,30 @@ pub fn excerpt(s: &str, max: usize) -> String {
     }
 }
 
+/// The hit `s[start..end]` with up to `context` chars on each side, `…` where cut, on one
+/// line: how brand-safety evidence and `avoid` hits quote a post.
+pub fn excerpt_around(s: &str, start: usize, end: usize, context: usize) -> String {
+    let before: Vec<(usize, char)> = s[..start].char_indices().collect();
+    let from = if before.len() > context {
+        before[before.len() - context].0
+    } else {
+        0
+    };
+    let to = s[end..]
+        .char_indices()
+        .nth(context)
+        .map_or(s.len(), |(i, _)| end + i);
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    out.push_str(&s[from..to].split_whitespace().collect::<Vec<_>>().join(" "));
+    if to < s.len() {
+        out.push('…');
+    }
+    out
+}
+
 /// Round to 3 decimals: shares and rates are estimates, more digits would be noise in JSON.
 pub fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0

@@ -36,9 +36,6 @@ pub struct CommitMeta {
     /// Summary of the last crawl that committed (its JSON form).
     #[serde(default)]
     pub last_crawl: Option<serde_json::Value>,
-    /// Free-form state a crawl needs to resume (see `crawl::run`).
-    #[serde(default)]
-    pub crawl_state: Option<serde_json::Value>,
 }
 
 pub struct CreatorIndex {
@@ -245,18 +242,14 @@ impl CreatorWriter {
         self.generation
     }
 
-    /// Make everything so far durable, with the next generation number and `meta`'s
-    /// crawl summary / resume state in the same atomic commit.
-    pub fn commit(
-        &mut self,
-        last_crawl: Option<serde_json::Value>,
-        crawl_state: Option<serde_json::Value>,
-    ) -> Result<u64> {
+    /// Make everything so far durable, with the next generation number and the last crawl's
+    /// summary in the same atomic commit. (A crawl's resume state lives beside the index, in
+    /// `crawl::state`, written before the commit and promoted after it.)
+    pub fn commit(&mut self, last_crawl: Option<serde_json::Value>) -> Result<u64> {
         let meta = CommitMeta {
             generation: self.generation + 1,
             schema_version: schema::SCHEMA_VERSION,
             last_crawl,
-            crawl_state,
         };
         let payload = serde_json::to_string(&meta).expect("meta serialises");
         let mut prepared = self

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use futures::StreamExt;
 use url::Url;
 
-use crate::net::fetch::FetchError;
+use crate::net::error::Error as FetchError;
 
 /// What to do when the body is longer than the cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

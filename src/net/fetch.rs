@@ -19,112 +19,15 @@ use url::Url;
 
 use crate::config::CrawlConfig;
 use crate::net::body::{Overflow, classify, read_capped};
+use crate::net::error::Error as FetchError;
 use crate::net::guard::Guard;
 use crate::net::limiter::HostPool;
+pub use crate::net::response::Response;
 use crate::net::retry::{RetryPolicy, Verdict};
 use crate::net::robots::{ROBOTS_MAX_BYTES, RobotsCache};
 
-/// Kept here for callers that used it before the retry policy moved to its own module.
-pub use crate::net::retry::retry_after;
-
 const DEFAULT_ACCEPT: &str = "text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8";
 const ROBOTS_ACCEPT: &str = "text/plain,*/*;q=0.5";
-
-/// What a fetch returns: a 2xx body (or a 304 with an empty body).
-#[derive(Debug, Clone)]
-pub struct Response {
-    /// The URL asked for.
-    pub requested: Url,
-    /// The URL finally answered, after redirects.
-    pub url: Url,
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-    /// A conditional GET was answered 304: nothing changed since the last crawl.
-    pub not_modified: bool,
-}
-
-impl Response {
-    pub fn content_type(&self) -> Option<&str> {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-    }
-
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    /// The body as text: charset from the header, else from `<meta charset>`, else UTF-8;
-    /// invalid bytes are replaced, never fatal.
-    pub fn text(&self) -> String {
-        crate::net::charset::decode(&self.body, self.content_type())
-    }
-}
-
-/// Why a fetch failed. `kind()` is the short label the crawl summary counts by.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum FetchError {
-    #[error("{url}: not a fetchable URL: {detail}")]
-    InvalidUrl { url: String, detail: String },
-    #[error("{url}: refused by the private-address guard: {detail}")]
-    Refused { url: String, detail: String },
-    #[error("{url}: disallowed by robots.txt")]
-    Robots { url: String },
-    #[error("{url}: HTTP {status}")]
-    Status { url: String, status: u16 },
-    #[error("{url}: timed out after {secs:.1}s")]
-    Timeout { url: String, secs: f64 },
-    #[error("{url}: body larger than {limit} bytes")]
-    TooLarge { url: String, limit: u64 },
-    #[error("{url}: more than {max} redirects")]
-    TooManyRedirects { url: String, max: usize },
-    #[error("{url}: {detail}")]
-    Network { url: String, detail: String },
-    #[error("{url}: page budget exhausted ({detail})")]
-    Budget { url: String, detail: String },
-}
-
-impl FetchError {
-    pub fn kind(&self) -> String {
-        match self {
-            FetchError::InvalidUrl { .. } => "invalid_url".into(),
-            FetchError::Refused { .. } => "refused_private_address".into(),
-            FetchError::Robots { .. } => "robots_disallowed".into(),
-            FetchError::Status { status, .. } => format!("http_{status}"),
-            FetchError::Timeout { .. } => "timeout".into(),
-            FetchError::TooLarge { .. } => "too_large".into(),
-            FetchError::TooManyRedirects { .. } => "too_many_redirects".into(),
-            FetchError::Network { .. } => "network".into(),
-            FetchError::Budget { .. } => "budget".into(),
-        }
-    }
-
-    pub fn url(&self) -> &str {
-        match self {
-            FetchError::InvalidUrl { url, .. }
-            | FetchError::Refused { url, .. }
-            | FetchError::Robots { url }
-            | FetchError::Status { url, .. }
-            | FetchError::Timeout { url, .. }
-            | FetchError::TooLarge { url, .. }
-            | FetchError::TooManyRedirects { url, .. }
-            | FetchError::Network { url, .. }
-            | FetchError::Budget { url, .. } => url,
-        }
-    }
-
-    /// 404 / 410: the thing is gone (a refresh counts these towards "gone").
-    pub fn is_gone(&self) -> bool {
-        matches!(
-            self,
-            FetchError::Status {
-                status: 404 | 410,
-                ..
-            }
-        )
-    }
-}
 
 /// Validators from an earlier answer, sent back as a conditional GET.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -295,7 +198,12 @@ impl Fetcher {
         for _hop in 0..=self.cfg.max_redirects {
             self.guard.check_url(&current)?;
             if self.cfg.respect_robots
-                && let Err(e) = self.robots.check(self, &current).await
+                && let Err(e) = self
+                    .robots
+                    .check(&current, &self.hosts, |u| async move {
+                        self.get_robots(&u).await
+                    })
+                    .await
             {
                 if matches!(e, FetchError::Robots { .. }) {
                     FetchStats::bump(&self.stats.robots_blocked, 1);
@@ -566,11 +474,6 @@ impl Fetcher {
     /// The per-host limiters (robots.rs feeds Crawl-delay into them).
     pub fn host_pool(&self) -> &HostPool {
         &self.hosts
-    }
-
-    /// The counters so far.
-    pub fn stats(&self) -> &FetchStats {
-        &self.stats
     }
 }
 

@@ -13,7 +13,7 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::Url;
 
 use crate::config::CrawlConfig;
-use crate::net::fetch::FetchError;
+use crate::net::error::Error as FetchError;
 
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{host} resolves to {addr}, a {class} address")]

@@ -6,11 +6,17 @@
 
 pub mod body;
 pub mod charset;
+pub mod error;
 pub mod fetch;
 pub mod guard;
 pub mod limiter;
+pub mod response;
 pub mod retry;
 pub mod robots;
 pub mod urlnorm;
 
-pub use fetch::{FetchError, Fetcher, RequestOpts, Response};
+pub use error::{Error, ErrorKind};
+pub use fetch::{Fetcher, RequestOpts, Response};
+
+/// The name the sources know the network error by.
+pub use error::Error as FetchError;

@@ -22,7 +22,9 @@ use texting_robots::Robot;
 use url::Url;
 
 use crate::config::CrawlConfig;
-use crate::net::fetch::{FetchError, Fetcher};
+use crate::net::error::Error as FetchError;
+use crate::net::limiter::HostPool;
+use crate::net::response::Response;
 use crate::net::retry::retry_after;
 
 /// RFC 9309 §2.5: crawlers must parse at least 500 KiB.
@@ -74,14 +76,20 @@ impl RobotsCache {
         }
     }
 
-    /// May `url` be fetched? Fetches and caches its origin's robots.txt on first use.
-    pub async fn allowed(&self, fetcher: &Fetcher, url: &Url) -> bool {
-        self.check(fetcher, url).await.is_ok()
-    }
-
     /// `Ok` when `url` may be fetched, else [`FetchError::Robots`] (disallowed, or robots.txt
     /// unreachable) or [`FetchError::Refused`] (robots.txt's own address is forbidden).
-    pub async fn check(&self, fetcher: &Fetcher, url: &Url) -> Result<(), FetchError> {
+    /// `get_robots` fetches a robots.txt (the fetcher's guarded, rate-limited GET); a
+    /// `Crawl-delay` found is set on `hosts`.
+    pub async fn check<F, Fut>(
+        &self,
+        url: &Url,
+        hosts: &HostPool,
+        get_robots: F,
+    ) -> Result<(), FetchError>
+    where
+        F: FnOnce(Url) -> Fut,
+        Fut: Future<Output = Result<Response, FetchError>>,
+    {
         let Some(origin) = origin_key(url) else {
             return Err(FetchError::InvalidUrl {
                 url: url.to_string(),
@@ -98,7 +106,7 @@ impl RobotsCache {
         // One fetch per origin even when many tasks ask at once: they queue on this lock.
         let mut rules = slot.lock().await;
         if rules.as_ref().is_none_or(Rules::expired) {
-            *rules = Some(self.fetch(fetcher, url).await);
+            *rules = Some(self.fetch(url, hosts, get_robots).await);
         }
         let denied = || FetchError::Robots {
             url: url.to_string(),
@@ -115,12 +123,16 @@ impl RobotsCache {
         }
     }
 
-    async fn fetch(&self, fetcher: &Fetcher, url: &Url) -> Rules {
+    async fn fetch<F, Fut>(&self, url: &Url, hosts: &HostPool, get_robots: F) -> Rules
+    where
+        F: FnOnce(Url) -> Fut,
+        Fut: Future<Output = Result<Response, FetchError>>,
+    {
         let robots_url = robots_url(url);
         let unreachable = |wait: Duration| Rules::DenyAll {
             until: Instant::now() + wait,
         };
-        let resp = match fetcher.get_robots(&robots_url).await {
+        let resp = match get_robots(robots_url.clone()).await {
             Ok(resp) => resp,
             Err(FetchError::Refused { url: u, detail }) if u == robots_url.as_str() => {
                 return Rules::Refused {
@@ -141,7 +153,7 @@ impl RobotsCache {
                     && let Some(delay) = robot.delay.filter(|d| d.is_finite() && *d > 0.0)
                 {
                     let delay = Duration::from_secs_f32(delay.min(MAX_CRAWL_DELAY_SECS));
-                    fetcher.host_pool().set_crawl_delay(host, delay);
+                    hosts.set_crawl_delay(host, delay);
                 }
                 rules
             }

@@ -14,6 +14,7 @@ pub mod seek;
 pub mod synonym_cache;
 pub mod table;
 
+use crate::consent::OptOuts;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -49,6 +50,8 @@ pub struct Ranker {
     signals: table::SignalCache,
     /// The taxonomy synonym clauses of queries, evaluated once per segment and generation.
     synonyms: Arc<synonym_cache::SynonymCache>,
+    /// The opt-out list, normalised once.
+    consent: OptOuts,
 }
 
 impl Ranker {
@@ -69,6 +72,7 @@ impl Ranker {
             percentiles: Mutex::new(None),
             signals: table::SignalCache::default(),
             synonyms: Arc::default(),
+            consent: OptOuts::new(&config.consent.opt_out),
         })
     }
 
@@ -91,7 +95,12 @@ impl Ranker {
 
     /// Rank creators for `req` (the stages are described in `src/rank/search.rs`).
     pub fn search(&self, index: &CreatorIndex, req: &SearchRequest) -> Result<SearchResponse> {
-        search::search(self, index, req)
+        let mut resp = search::search(self, index, req)?;
+        // The index-level exclusion catches the usual spellings; this catches every other one.
+        let before = resp.results.len();
+        resp.results.retain(|r| !self.consent.matches_record(r));
+        resp.total -= before - resp.results.len();
+        Ok(resp)
     }
 
     /// Creators most like `key` (id, profile URL or handle): shared themes, niches and
@@ -103,7 +112,10 @@ impl Ranker {
         key: &str,
         limit: usize,
     ) -> Result<Option<Vec<CreatorRecord>>> {
-        let Some(me) = index.get(key)? else {
+        let Some(me) = index
+            .get(key)?
+            .filter(|c| !c.gone && !self.consent.matches_record(&c.record))
+        else {
             return Ok(None);
         };
         let f = &index.fields;
@@ -136,12 +148,8 @@ impl Ranker {
                 IndexRecordOption::Basic,
             )),
         ));
-        let mut clauses = retrieve::filter_clauses(
-            f,
-            &Filters::default(),
-            &self.config.consent.opt_out,
-            chrono::Utc::now(),
-        );
+        let mut clauses =
+            retrieve::filter_clauses(f, &Filters::default(), &self.consent, chrono::Utc::now());
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(should))));
         let query = BooleanQuery::new(clauses);
         let searcher = index.searcher();
@@ -153,7 +161,7 @@ impl Ranker {
             let d: RecordOnly = searcher
                 .doc(addr)
                 .map_err(|e| Error::Other(format!("reading a stored creator failed: {e}")))?;
-            if let Some(mut rec) = d.record {
+            if let Some(mut rec) = d.record.filter(|r| !self.consent.matches_record(r)) {
                 rec.score = Some(score::round4(f64::from(s)));
                 out.push(rec);
             }

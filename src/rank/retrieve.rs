@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use super::filters::Filters;
 use super::synonym_cache::SynonymCache;
+use crate::consent::OptOuts;
 use crate::index::Fields;
 
 /// Query terms per field, analysed by that field's analyser, deduplicated.
@@ -185,7 +186,7 @@ fn any_of(field: Field, values: &[&str]) -> Box<dyn Query> {
 pub fn filter_clauses(
     f: &Fields,
     filters: &Filters,
-    opt_out: &[String],
+    consent: &OptOuts,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Vec<(Occur, Box<dyn Query>)> {
     let mut c: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -262,14 +263,15 @@ pub fn filter_clauses(
         )),
     ));
     // Consent: opted-out creators are never returned, whatever the index still holds.
-    for who in opt_out {
-        let w = who.trim();
-        c.push((Occur::MustNot, term(f.profile_url, w)));
-        c.push((Occur::MustNot, term(f.id, &crate::model::creator_id(w))));
-        c.push((
-            Occur::MustNot,
-            term(f.handle, &w.trim_start_matches('@').to_lowercase()),
-        ));
+    let t = consent.index_terms();
+    for url in &t.profile_urls {
+        c.push((Occur::MustNot, term(f.profile_url, url)));
+    }
+    for id in &t.ids {
+        c.push((Occur::MustNot, term(f.id, id)));
+    }
+    for h in &t.handles {
+        c.push((Occur::MustNot, term(f.handle, h)));
     }
     c
 }

@@ -233,7 +233,7 @@ pub(super) fn search(
     };
     let query = retrieve::combine(
         text_q,
-        retrieve::filter_clauses(f, filters, &r.config.consent.opt_out, now),
+        retrieve::filter_clauses(f, filters, &r.consent, now),
     );
 
     let wanted = (filters.offset + filters.limit).max(weights.candidates);

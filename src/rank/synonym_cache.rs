@@ -466,7 +466,12 @@ mod tests {
             let cached =
                 retrieve::text_query_cached(index.tantivy(), &fields, &r.query, &syn, Some(cache));
             let pair = [plain, cached].map(|q| {
-                let filters = retrieve::filter_clauses(f, &r.filters, &[], chrono::Utc::now());
+                let filters = retrieve::filter_clauses(
+                    f,
+                    &r.filters,
+                    &Default::default(),
+                    chrono::Utc::now(),
+                );
                 let q = retrieve::combine(q, filters);
                 let (n, top) = searcher
                     .search(&q, &(Count, TopDocs::with_limit(10_000).order_by_score()))

@@ -43,8 +43,9 @@ pub use query::parse_pairs;
 pub use settings::Settings;
 
 use crate::config::Config;
+use crate::consent::OptOuts;
 use crate::index::CreatorIndex;
-use crate::model::{CreatorRecord, creator_id};
+use crate::model::CreatorRecord;
 use crate::rank::Ranker;
 
 /// Everything the handlers share. Cheap to clone.
@@ -54,7 +55,7 @@ pub struct AppState(Arc<Inner>);
 pub(crate) struct Inner {
     pub(crate) index: CreatorIndex,
     pub(crate) ranker: Ranker,
-    opt_out: Vec<String>,
+    consent: OptOuts,
     settings: Settings,
     metrics: Metrics,
     slots: Arc<Semaphore>,
@@ -70,7 +71,7 @@ impl AppState {
         let seen = index.meta().map(|m| m.generation).unwrap_or(0);
         Ok(AppState(Arc::new(Inner {
             ranker: Ranker::new(config)?,
-            opt_out: config.consent.opt_out.clone(),
+            consent: OptOuts::new(&config.consent.opt_out),
             openapi: openapi::spec(settings.token.is_some()),
             metrics: Metrics::default(),
             slots: Arc::new(Semaphore::new(Self::search_slots())),
@@ -154,19 +155,9 @@ impl Inner {
         Ok(self
             .index
             .get(key)?
-            .filter(|c| !c.gone && !opted_out(&c.record, &self.opt_out))
+            .filter(|c| !c.gone && !self.consent.matches_record(&c.record))
             .map(|c| c.record))
     }
-}
-
-/// Same matching as the ranker's consent filter: profile URL, id of the URL, or handle.
-fn opted_out(rec: &CreatorRecord, opt_out: &[String]) -> bool {
-    opt_out.iter().any(|who| {
-        let w = who.trim();
-        w == rec.profile_url
-            || creator_id(w) == rec.id
-            || w.trim_start_matches('@').eq_ignore_ascii_case(&rec.handle)
-    })
 }
 
 /// The whole app: routes, fallbacks and middleware, over `state`.
@@ -239,22 +230,6 @@ pub async fn serve(config: Config, index_path: &Path) -> crate::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn opt_out_matches_url_id_and_handle() {
-        let rec = CreatorRecord {
-            id: creator_id("https://m.test/@anna"),
-            profile_url: "https://m.test/@anna".into(),
-            handle: "Anna".into(),
-            ..Default::default()
-        };
-        assert!(opted_out(&rec, &["https://m.test/@anna".into()]));
-        assert!(opted_out(&rec, &["@anna".into()]));
-        assert!(!opted_out(
-            &rec,
-            &["https://m.test/@ben".into(), "ben".into()]
-        ));
-    }
 
     #[tokio::test]
     async fn slow_requests_time_out_with_json() {

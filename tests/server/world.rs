@@ -210,7 +210,7 @@ pub fn write_samples(index: &CreatorIndex, samples: &[&Sample]) {
         rec.emails = s.email.map(|e| vec![e.to_string()]).unwrap_or_default();
         w.upsert(&rec, &raw).unwrap();
     }
-    w.commit(None, None).unwrap();
+    w.commit(None).unwrap();
     w.close().unwrap();
 }
 

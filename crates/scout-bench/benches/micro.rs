@@ -111,7 +111,7 @@ mod search {
             let raw = WORLD.raw_profile(i);
             w.upsert(&ex.extract(&raw, &[], now), &raw).unwrap();
         }
-        w.commit(None, None).unwrap();
+        w.commit(None).unwrap();
         w.close().unwrap();
         index.reload().unwrap();
         (dir, index)

@@ -51,7 +51,7 @@ pub fn build(creators: u64, seed: u64, dir: &Path) -> scout::Result<Value> {
         t_gen += t1 - t0;
     }
     let t_commit_start = Instant::now();
-    writer.commit(None, None)?;
+    writer.commit(None)?;
     let commit = t_commit_start.elapsed();
     let t_merge_start = Instant::now();
     writer.close()?;

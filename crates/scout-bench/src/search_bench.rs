@@ -131,7 +131,12 @@ fn breakdown(
             );
             let query = retrieve::combine(
                 text_q,
-                retrieve::filter_clauses(f, &r.filters, &config.consent.opt_out, now),
+                retrieve::filter_clauses(
+                    f,
+                    &r.filters,
+                    &scout::consent::OptOuts::new(&config.consent.opt_out),
+                    now,
+                ),
             );
             let t1 = Instant::now();
             let wanted = (r.filters.offset + r.filters.limit).max(config.rank.candidates);

@@ -199,25 +199,7 @@ fn excerpt(original: &str, folded: &str, start: usize, end: usize) -> String {
     } else {
         (folded, start, end)
     };
-    let before: Vec<(usize, char)> = s[..from].char_indices().collect();
-    let a = if before.len() > CONTEXT {
-        before[before.len() - CONTEXT].0
-    } else {
-        0
-    };
-    let b = s[to..]
-        .char_indices()
-        .nth(CONTEXT)
-        .map_or(s.len(), |(i, _)| to + i);
-    let mut out = String::new();
-    if a > 0 {
-        out.push('…');
-    }
-    out.push_str(&s[a..b].split_whitespace().collect::<Vec<_>>().join(" "));
-    if b < s.len() {
-        out.push('…');
-    }
-    out
+    crate::extract::text::excerpt_around(s, from, to, CONTEXT)
 }
 
 /// The penalty's value (−1–0) from flagged avoided categories and phrase hits.
