@@ -48,7 +48,8 @@ impl Target {
     /// From path segments: `a/NAME`, `c/NAME`, `w/ID` and their long forms `accounts/NAME`,
     /// `video-channels/NAME`, `videos/watch/ID`.
     pub fn from_segments(segs: &[&str]) -> Option<Target> {
-        let ok = |s: &str| !s.is_empty() && !s.contains('.');
+        // `name@host` names a remote actor; a bare name with a dot is a file (`post.html`).
+        let ok = |s: &str| !s.is_empty() && (s.contains('@') || !s.contains('.'));
         match segs {
             ["a" | "accounts", name] if ok(name) => Some(Target::Account(name.to_string())),
             ["c" | "video-channels", name] if ok(name) => Some(Target::Channel(name.to_string())),
