@@ -6,18 +6,26 @@
 //! Keeping "as published" and "as judged" in two types means a signal can be recomputed from the
 //! stored raw data without re-crawling.
 
+mod problem;
+
+pub use problem::{FetchKind, Problem, ProblemKind};
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Where a creator publishes. Serialised lower-case, as INTERFACE.md names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// Where a creator publishes. Serialised lower-case, as INTERFACE.md names them. A creator
+/// whose source names no platform is a web creator (the default).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Platform {
     Mastodon,
     Bluesky,
     Youtube,
+    #[default]
     Web,
     /// A blog or podcast known only through its RSS/Atom feed.
     Feed,
@@ -169,7 +177,7 @@ pub struct FollowerPoint {
 pub struct CreatorRecord {
     pub id: String,
     pub profile_url: String,
-    pub platform: String,
+    pub platform: Platform,
     pub handle: String,
     pub display_name: String,
     pub bio: String,
@@ -240,25 +248,6 @@ pub struct CreatorRecord {
     /// Consecutive refreshes that found the profile gone (404/410); reset by a success.
     #[serde(default)]
     pub gone_strikes: u32,
-}
-
-/// A problem met while crawling or parsing that did not stop the crawl.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    pub url: String,
-    /// Short machine-readable kind, e.g. `http_404`, `timeout`, `no_profile_markup`.
-    pub kind: String,
-    pub detail: String,
-}
-
-impl Problem {
-    pub fn new(url: impl Into<String>, kind: impl Into<String>, detail: impl Into<String>) -> Self {
-        Problem {
-            url: url.into(),
-            kind: kind.into(),
-            detail: detail.into(),
-        }
-    }
 }
 
 /// Stable creator id: 16 hex digits of FNV-1a 64 over the canonical profile URL.

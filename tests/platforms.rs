@@ -60,5 +60,5 @@ pub async fn read_feed_at(url: &str, config: &Config) -> SourceOutput {
 
 /// Problem kinds, for readable assertions.
 pub fn kinds(out: &SourceOutput) -> Vec<String> {
-    out.problems.iter().map(|p| p.kind.clone()).collect()
+    out.problems.iter().map(|p| p.kind.to_string()).collect()
 }

@@ -182,7 +182,7 @@ async fn two_seeds_reach_all_four_sources_by_discovery() {
     index
         .for_each(|c| {
             by_platform
-                .entry(c.record.platform.clone())
+                .entry(c.record.platform.to_string())
                 .or_default()
                 .push(c.record);
             Ok(())

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::Ordering;
 
 use scout::config::Config;
-use scout::model::{Platform, RawProfile};
+use scout::model::{Platform, ProblemKind, RawProfile};
 use scout::net::Fetcher;
 use scout::sources::{ReadContext, SourceOutput, web};
 use url::Url;
@@ -320,17 +320,17 @@ async fn broken_json_ld_is_a_problem_with_its_url() {
     let srv = common::serve(common::fixtures().join("web")).await;
     let out = read(&srv.url("/broken-jsonld.html")).await;
     assert!(out.profiles.is_empty());
-    let kinds: Vec<(&str, &str)> = out
+    let kinds: Vec<(String, &str)> = out
         .problems
         .iter()
-        .map(|p| (p.kind.as_str(), p.url.as_str()))
+        .map(|p| (p.kind.to_string(), p.url.as_str()))
         .collect();
     let url = srv.url("/broken-jsonld.html");
     assert_eq!(
         kinds,
         vec![
-            ("jsonld_syntax", url.as_str()),
-            ("no_profile_markup", url.as_str())
+            ("jsonld_syntax".to_string(), url.as_str()),
+            ("no_profile_markup".to_string(), url.as_str())
         ]
     );
 }
@@ -344,7 +344,7 @@ async fn meta_refresh_behind_base_href_is_followed_once() {
     assert_eq!(p.profile_url, srv.url("/og-only.html"));
     // Its one post link is dangling: reported, the profile still counts.
     assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
-    assert_eq!(out.problems[0].kind, "http_404");
+    assert_eq!(out.problems[0].kind.to_string(), "http_404");
     assert_eq!(
         out.problems[0].url,
         srv.url("/camille/monstera-bouture.html")
@@ -360,7 +360,7 @@ async fn failed_post_page_is_skipped_and_reported() {
     assert_eq!(p.posts.len(), 1);
     assert_eq!(p.posts[0].comments.len(), 1);
     assert_eq!(out.problems.len(), 1, "{:?}", out.problems);
-    assert_eq!(out.problems[0].kind, "http_404");
+    assert_eq!(out.problems[0].kind.to_string(), "http_404");
     assert_eq!(out.problems[0].url, srv.url("/missing-post.html"));
 }
 
@@ -370,7 +370,7 @@ async fn unreachable_profile_is_a_problem_not_a_panic() {
     let out = read(&srv.url("/nobody-here.html")).await;
     assert!(out.profiles.is_empty());
     assert_eq!(out.problems.len(), 1);
-    assert_eq!(out.problems[0].kind, "http_404");
+    assert_eq!(out.problems[0].kind.to_string(), "http_404");
     assert_eq!(out.problems[0].url, srv.url("/nobody-here.html"));
 }
 
@@ -384,7 +384,9 @@ async fn feeds_are_handed_to_the_feed_source() {
             .all(|p| p.platform != Some(Platform::Web))
     );
     assert!(
-        out.problems.iter().all(|p| p.kind != "no_profile_markup"),
+        out.problems
+            .iter()
+            .all(|p| p.kind != ProblemKind::NoProfileMarkup),
         "{:?}",
         out.problems
     );

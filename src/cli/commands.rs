@@ -231,7 +231,9 @@ pub fn stats(index_path: &Path, json: bool) -> anyhow::Result<()> {
             return Ok(());
         }
         live += 1;
-        *by_platform.entry(c.record.platform.clone()).or_default() += 1;
+        *by_platform
+            .entry(c.record.platform.to_string())
+            .or_default() += 1;
         *by_tier
             .entry(
                 c.record

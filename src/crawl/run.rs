@@ -22,6 +22,7 @@ use crate::consent::OptOuts;
 use crate::error::Result;
 use crate::extract::Extractor;
 use crate::index::CreatorIndex;
+use crate::model::ProblemKind;
 use crate::model::{Problem, RawProfile, creator_id, fnv1a64};
 use crate::net::fetch::Fetcher;
 use crate::net::urlnorm::parse_http;
@@ -79,7 +80,7 @@ pub struct CrawlSummary {
 impl CrawlSummary {
     fn problem(&mut self, p: Problem) {
         self.errors += 1;
-        *self.errors_by_kind.entry(p.kind.clone()).or_default() += 1;
+        *self.errors_by_kind.entry(p.kind.to_string()).or_default() += 1;
         if self.problems.len() < MAX_LISTED_PROBLEMS {
             self.problems.push(p);
         }
@@ -144,7 +145,7 @@ pub async fn crawl(
                 }
                 None => summary.problem(Problem::new(
                     s.as_str(),
-                    "invalid_seed",
+                    ProblemKind::InvalidSeed,
                     "not an absolute http(s) URL",
                 )),
             }
@@ -295,11 +296,7 @@ impl Batch<'_> {
                 return Ok(());
             }
         };
-        let gone_answer = out.profiles.is_empty()
-            && out
-                .problems
-                .iter()
-                .any(|p| p.kind == "http_404" || p.kind == "http_410");
+        let gone_answer = out.profiles.is_empty() && out.problems.iter().any(|p| p.kind.is_gone());
         for p in out.problems {
             self.summary.problem(p);
         }

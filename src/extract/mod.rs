@@ -176,10 +176,7 @@ impl Extractor {
         CreatorRecord {
             id: creator_id(&raw.profile_url),
             profile_url: raw.profile_url.clone(),
-            platform: raw
-                .platform
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "web".into()),
+            platform: raw.platform.unwrap_or_default(),
             handle: raw.handle.clone(),
             display_name: raw.display_name.clone(),
             bio: raw.bio.clone(),

@@ -41,7 +41,7 @@ pub fn to_document(
     d.add_text(f.id, &rec.id);
     d.add_text(f.profile_url, &rec.profile_url);
     d.add_text(f.handle, rec.handle.to_lowercase());
-    d.add_text(f.platform, &rec.platform);
+    d.add_text(f.platform, rec.platform.as_str());
     if let Some(t) = rec.tier {
         d.add_text(f.tier, t.as_str());
     }

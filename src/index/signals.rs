@@ -58,7 +58,7 @@ impl RankSignals {
     pub fn of(rec: &CreatorRecord) -> RankSignals {
         RankSignals {
             id: rec.id.clone(),
-            platform: rec.platform.clone(),
+            platform: rec.platform.as_str().to_string(),
             tier: rec.tier,
             language: rec.language.clone(),
             location: rec.location.clone(),
@@ -316,7 +316,7 @@ mod tests {
     fn full() -> CreatorRecord {
         CreatorRecord {
             id: "00ff00ff00ff00ff".into(),
-            platform: "mastodon".into(),
+            platform: crate::model::Platform::Mastodon,
             tier: Some(Tier::Micro),
             language: Some("es".into()),
             location: Some("Ciudad de México".into()),

@@ -48,7 +48,7 @@ pub fn csv_row(rank: usize, r: &CreatorRecord) -> Vec<String> {
         rank.to_string(),
         r.id.clone(),
         r.profile_url.clone(),
-        r.platform.clone(),
+        r.platform.to_string(),
         r.handle.clone(),
         r.display_name.clone(),
         opt(r.followers),

@@ -145,7 +145,11 @@ pub fn score_signals(rec: &RankSignals, input: &ScoreInput<'_>) -> Parts {
         rec,
         input,
         |i| rec.niche_share(&input.query_niches[i].0),
-        |tier| input.percentiles.peers(tier.as_str(), &rec.platform),
+        |tier| {
+            input
+                .percentiles
+                .peers(tier.as_str(), rec.platform.as_str())
+        },
     )
 }
 

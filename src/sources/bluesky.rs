@@ -17,6 +17,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::{ReadContext, SourceOutput, lenient_json};
+use crate::model::{FetchKind, ProblemKind};
 use crate::model::{Post, Problem};
 use crate::net::{FetchError, RequestOpts};
 
@@ -56,7 +57,7 @@ async fn get_json(ctx: &ReadContext<'_>, url: &Url, subject: &str) -> Result<Val
         Problem::new(subject, e.kind(), format!("{url}: {what}: {e}"))
     })?;
     lenient_json::parse(&resp.text())
-        .map_err(|why| Problem::new(subject, "bad_json", format!("{url}: {why}")))
+        .map_err(|why| Problem::new(subject, ProblemKind::BadJson, format!("{url}: {why}")))
 }
 
 /// Read the Bluesky account `handle` (a handle or a DID).
@@ -68,7 +69,7 @@ pub async fn read(handle: &str, ctx: &ReadContext<'_>) -> SourceOutput {
     else {
         out.problems.push(Problem::new(
             &subject,
-            "invalid_url",
+            FetchKind::InvalidUrl,
             format!("sources.bluesky.api_base {api_base:?} cannot form an XRPC URL"),
         ));
         return out;
@@ -85,7 +86,7 @@ pub async fn read(handle: &str, ctx: &ReadContext<'_>) -> SourceOutput {
         Err(why) => {
             out.problems.push(Problem::new(
                 &subject,
-                "bad_profile",
+                ProblemKind::BadProfile,
                 format!("{profile_req}: {why}"),
             ));
             return out;
@@ -146,7 +147,7 @@ async fn read_feed(
         let req = xrpc(api_base, "app.bsky.feed.getAuthorFeed", &query)?;
         let page = match get_json(ctx, &req, subject).await.and_then(|v| {
             parse::parse_author_feed(&v, &profile.did)
-                .map_err(|why| Problem::new(subject, "bad_feed", format!("{req}: {why}")))
+                .map_err(|why| Problem::new(subject, ProblemKind::BadFeed, format!("{req}: {why}")))
         }) {
             Ok(p) => p,
             Err(p) => {
@@ -194,8 +195,9 @@ async fn read_threads(
             continue;
         };
         let thread = get_json(ctx, &req, subject).await.and_then(|v| {
-            parse::parse_thread(&v, &profile.did)
-                .map_err(|why| Problem::new(subject, "bad_thread", format!("{req}: {why}")))
+            parse::parse_thread(&v, &profile.did).map_err(|why| {
+                Problem::new(subject, ProblemKind::BadThread, format!("{req}: {why}"))
+            })
         });
         match thread {
             Ok(t) => {

@@ -10,6 +10,7 @@ pub mod parse;
 use url::Url;
 
 use super::{ReadContext, SourceOutput};
+use crate::model::{FetchKind, ProblemKind};
 use crate::model::{Problem, RawProfile};
 use crate::net::{RequestOpts, Response};
 
@@ -78,7 +79,7 @@ pub async fn read_youtube(channel_id: &str, ctx: &ReadContext<'_>) -> SourceOutp
         return SourceOutput {
             problems: vec![Problem::new(
                 canonical,
-                "invalid_url",
+                FetchKind::InvalidUrl,
                 format!("sources.youtube.base {base:?} cannot form a feed URL"),
             )],
             ..Default::default()
@@ -103,7 +104,7 @@ pub async fn read_youtube(channel_id: &str, ctx: &ReadContext<'_>) -> SourceOutp
         Err(why) => SourceOutput {
             problems: vec![Problem::new(
                 canonical,
-                "bad_feed",
+                ProblemKind::BadFeed,
                 format!("{feed_url}: {why}"),
             )],
             ..Default::default()
@@ -119,7 +120,7 @@ pub async fn read_feed(resp: &Response, ctx: &ReadContext<'_>) -> SourceOutput {
         Err(why) => SourceOutput {
             problems: vec![Problem::new(
                 resp.url.as_str(),
-                "bad_feed",
+                ProblemKind::BadFeed,
                 format!("{}: {why}", resp.url),
             )],
             ..Default::default()

@@ -25,6 +25,7 @@ use url::Url;
 
 use super::{ReadContext, SourceOutput, lenient_json};
 use crate::model::Problem;
+use crate::model::{FetchKind, ProblemKind};
 use crate::net::{FetchError, RequestOpts, Response};
 
 const JSON: RequestOpts = RequestOpts {
@@ -71,7 +72,7 @@ async fn get_json(ctx: &ReadContext<'_>, url: &Url) -> Result<(Value, Response),
     }
 }
 
-fn problem(url: &Url, kind: impl Into<String>, detail: impl Into<String>) -> SourceOutput {
+fn problem(url: &Url, kind: impl Into<ProblemKind>, detail: impl Into<String>) -> SourceOutput {
     SourceOutput {
         problems: vec![Problem::new(url.as_str(), kind, detail)],
         ..Default::default()
@@ -102,7 +103,11 @@ pub async fn read_profile(
         &["api", "v1", "accounts", "lookup"],
         &[("acct", acct)],
     ) else {
-        return problem(url, "invalid_url", "cannot build the account lookup URL");
+        return problem(
+            url,
+            FetchKind::InvalidUrl,
+            "cannot build the account lookup URL",
+        );
     };
     let value = match get_json(ctx, &lookup).await {
         Ok((v, _)) => v,
@@ -129,7 +134,7 @@ pub async fn read_profile(
     let account = match parse::parse_account(&value) {
         Ok(a) => a,
         Err(why) => {
-            return problem(url, "bad_account", format!("{lookup}: {why}"));
+            return problem(url, ProblemKind::BadAccount, format!("{lookup}: {why}"));
         }
     };
     let mut out = SourceOutput::default();
@@ -140,7 +145,7 @@ pub async fn read_profile(
     if account.suspended {
         return problem(
             url,
-            "suspended",
+            ProblemKind::Suspended,
             format!("{}: account suspended", account.url),
         );
     }
@@ -148,7 +153,7 @@ pub async fn read_profile(
         out.discovered.push(to.clone());
         out.problems.push(Problem::new(
             account.url.as_str(),
-            "moved",
+            ProblemKind::Moved,
             format!("{}: account moved to {to}", account.url),
         ));
         return out;
@@ -214,9 +219,11 @@ async fn read_statuses(
             Err(e) => {
                 let p = match e {
                     JsonError::Fetch(e) => fetch_problem(&e),
-                    JsonError::NotJson(why) => {
-                        Problem::new(page_url.as_str(), "bad_json", format!("{page_url}: {why}"))
-                    }
+                    JsonError::NotJson(why) => Problem::new(
+                        page_url.as_str(),
+                        ProblemKind::BadJson,
+                        format!("{page_url}: {why}"),
+                    ),
                 };
                 out.problems.push(p);
                 return (pages > 1).then_some(posts);
@@ -227,7 +234,7 @@ async fn read_statuses(
             Err(why) => {
                 out.problems.push(Problem::new(
                     page_url.as_str(),
-                    "bad_statuses",
+                    ProblemKind::BadStatuses,
                     format!("{page_url}: {why}"),
                 ));
                 return (pages > 1).then_some(posts);
@@ -279,8 +286,11 @@ async fn read_threads(
                 continue;
             }
             Err(JsonError::NotJson(why)) => {
-                out.problems
-                    .push(Problem::new(u.as_str(), "bad_json", format!("{u}: {why}")));
+                out.problems.push(Problem::new(
+                    u.as_str(),
+                    ProblemKind::BadJson,
+                    format!("{u}: {why}"),
+                ));
                 continue;
             }
         };
@@ -292,7 +302,7 @@ async fn read_threads(
             }
             Err(why) => out.problems.push(Problem::new(
                 u.as_str(),
-                "bad_context",
+                ProblemKind::BadContext,
                 format!("{u}: {why}"),
             )),
         }
@@ -307,7 +317,11 @@ pub async fn read_tag(url: &Url, base: &Url, tag: &str, ctx: &ReadContext<'_>) -
         &["api", "v1", "timelines", "tag", tag],
         &[("limit", &limit)],
     ) else {
-        return problem(url, "invalid_url", "cannot build the tag timeline URL");
+        return problem(
+            url,
+            FetchKind::InvalidUrl,
+            "cannot build the tag timeline URL",
+        );
     };
     let value = match get_json(ctx, &tl).await {
         Ok((v, _)) => v,
@@ -333,7 +347,7 @@ pub async fn read_tag(url: &Url, base: &Url, tag: &str, ctx: &ReadContext<'_>) -
             dedup(&mut out.discovered, "");
             out
         }
-        Err(why) => problem(url, "bad_timeline", format!("{tl}: {why}")),
+        Err(why) => problem(url, ProblemKind::BadTimeline, format!("{tl}: {why}")),
     }
 }
 

@@ -19,6 +19,7 @@ use super::web_page::{Directives, same_page};
 use super::web_post::{PostsParse, parse_post_page};
 use super::web_profile::{ProfileParse, parse_profile};
 use super::{ReadContext, SourceOutput};
+use crate::model::ProblemKind;
 use crate::model::{Post, Problem, RawProfile};
 use crate::net::Response;
 
@@ -133,7 +134,7 @@ async fn parse_profile_blocking(resp: &Response, agent: &str) -> ProfileParse {
             refresh: None,
             problems: vec![Problem::new(
                 fallback.as_str(),
-                "parse_failed",
+                ProblemKind::ParseFailed,
                 e.to_string(),
             )],
         })
@@ -148,7 +149,11 @@ async fn parse_posts_blocking(resp: &Response, creator: &Url, agent: &str) -> Po
     tokio::task::spawn_blocking(move || parse_post_page(&html, &url, &creator, header))
         .await
         .unwrap_or_else(|e| PostsParse {
-            problems: vec![Problem::new(page_url, "parse_failed", e.to_string())],
+            problems: vec![Problem::new(
+                page_url,
+                ProblemKind::ParseFailed,
+                e.to_string(),
+            )],
             ..Default::default()
         })
 }

@@ -13,6 +13,7 @@ use url::Url;
 
 use super::web_microdata;
 use crate::model::Problem;
+use crate::model::ProblemKind;
 use crate::net::urlnorm::normalize;
 use crate::sources::gate::{MAX_HTML_DEPTH, html_depth_exceeds};
 
@@ -123,7 +124,7 @@ impl Page {
         if html_depth_exceeds(html, MAX_HTML_DEPTH) {
             return Err(Problem::new(
                 url.as_str(),
-                "html_too_deep",
+                ProblemKind::HtmlTooDeep,
                 format!("tags nested deeper than {MAX_HTML_DEPTH} levels; page not parsed"),
             ));
         }
@@ -512,7 +513,7 @@ mod tests {
     fn too_deep_is_refused() {
         let html = "<div>".repeat(MAX_HTML_DEPTH + 10);
         let err = Page::parse(&html, &Url::parse("http://127.0.0.1:9/x").unwrap()).unwrap_err();
-        assert_eq!(err.kind, "html_too_deep");
+        assert_eq!(err.kind, ProblemKind::HtmlTooDeep);
         assert_eq!(err.url, "http://127.0.0.1:9/x");
     }
 }

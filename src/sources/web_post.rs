@@ -9,6 +9,7 @@ use url::Url;
 
 use super::jsonld::{self, Graph};
 use super::web_page::{Directives, Page, dedup_in_order, plain_text, same_page};
+use crate::model::ProblemKind;
 use crate::model::{Comment, Post, Problem};
 
 /// Types read as posts.
@@ -80,7 +81,7 @@ pub fn parse_post_page(
         if profiles.is_empty() && out.discovered.is_empty() {
             out.problems.push(Problem::new(
                 page_url.as_str(),
-                "no_post_markup",
+                ProblemKind::NoPostMarkup,
                 "no SocialMediaPosting/DiscussionForumPosting/BlogPosting/Article JSON-LD or microdata",
             ));
         }
@@ -98,7 +99,7 @@ pub fn page_graph(page: &Page) -> (Graph, Vec<Problem>) {
     graph.extend(page.microdata.clone());
     let problems = errors
         .into_iter()
-        .map(|e| Problem::new(page.url.as_str(), "jsonld_syntax", e))
+        .map(|e| Problem::new(page.url.as_str(), ProblemKind::JsonldSyntax, e))
         .collect();
     (graph, problems)
 }
@@ -193,7 +194,7 @@ fn read_post(
         jsonld::interaction_count(graph, node, "interactionStatistic", action).unwrap_or_else(|e| {
             out.problems.push(Problem::new(
                 url.as_str(),
-                "jsonld_field",
+                ProblemKind::JsonldField,
                 format!("{field}: {e}"),
             ));
             None
@@ -272,7 +273,7 @@ fn read_post(
     if state.truncated {
         out.problems.push(Problem::new(
             url.as_str(),
-            "comments_truncated",
+            ProblemKind::CommentsTruncated,
             format!("more than {MAX_COMMENTS} comments or replies nested deeper than {MAX_COMMENT_DEPTH}; the rest were skipped"),
         ));
     }
@@ -341,7 +342,7 @@ impl CommentWalk<'_> {
                 Err(e) => {
                     out.problems.push(Problem::new(
                         self.page.url.as_str(),
-                        "jsonld_field",
+                        ProblemKind::JsonldField,
                         format!("comment {id} likes: {e}"),
                     ));
                     None

@@ -127,7 +127,7 @@ fn unreadable_count_costs_one_field() {
     assert_eq!(out.posts.len(), 1);
     assert_eq!(out.posts[0].likes, None);
     assert_eq!(out.posts[0].text, "hi");
-    let kinds: Vec<&str> = out.problems.iter().map(|p| p.kind.as_str()).collect();
+    let kinds: Vec<String> = out.problems.iter().map(|p| p.kind.to_string()).collect();
     assert_eq!(kinds, vec!["jsonld_field", "jsonld_field"]);
     assert!(out.problems[0].detail.contains("lots"));
 }
@@ -147,7 +147,7 @@ fn another_profile_is_a_discovery_and_no_markup_a_problem() {
     assert_eq!(out.discovered, vec!["http://127.0.0.1:9/web/ben/"]);
     let out = parse(r#"{"@type":"WebSite"}"#);
     assert_eq!(out.problems.len(), 1);
-    assert_eq!(out.problems[0].kind, "no_post_markup");
+    assert_eq!(out.problems[0].kind.to_string(), "no_post_markup");
     assert_eq!(
         out.problems[0].url,
         "http://127.0.0.1:9/web/anna/posts/1.html"

@@ -13,6 +13,7 @@ use url::Url;
 use super::jsonld::{self, Graph};
 use super::web_page::{Directives, Page, dedup_in_order, plain_text, same_page, same_site};
 use super::web_post::{page_graph, postings, posts_from_page};
+use crate::model::ProblemKind;
 use crate::model::{Platform, Problem, RawProfile};
 
 const AGENT_TYPES: &[&str] = &["Person", "Organization", "Corporation", "LocalBusiness"];
@@ -70,7 +71,7 @@ pub fn parse_profile(html: &str, page_url: &Url, header: Directives) -> ProfileP
         Source::None => {
             out.problems.push(Problem::new(
                 page_url.as_str(),
-                "no_profile_markup",
+                ProblemKind::NoProfileMarkup,
                 "no schema.org ProfilePage/Person JSON-LD or microdata and no OpenGraph profile data",
             ));
             // A post page given as a seed still leads to its author.
@@ -189,7 +190,7 @@ fn canonical(page: &Page, graph: &Graph, source: &Source<'_>, problems: &mut Vec
         }
         problems.push(Problem::new(
             page.url.as_str(),
-            "foreign_profile_url",
+            ProblemKind::ForeignProfileUrl,
             format!("{field} {url} is on another site; using the page's own URL"),
         ));
     }
@@ -207,7 +208,7 @@ fn from_entity(
         jsonld::interaction_count(graph, entity, key, action).unwrap_or_else(|e| {
             problems.push(Problem::new(
                 page.url.as_str(),
-                "jsonld_field",
+                ProblemKind::JsonldField,
                 format!("{field}: {e}"),
             ));
             None

@@ -16,8 +16,8 @@ fn parse(name: &str) -> ProfileParse {
     parse_profile(&fixture(name), &url, Directives::default())
 }
 
-fn kinds(p: &ProfileParse) -> Vec<&str> {
-    p.problems.iter().map(|p| p.kind.as_str()).collect()
+fn kinds(p: &ProfileParse) -> Vec<String> {
+    p.problems.iter().map(|p| p.kind.to_string()).collect()
 }
 
 fn field<'a>(p: &'a RawProfile, key: &str) -> Vec<&'a str> {

@@ -259,7 +259,7 @@ async fn walk_from_the_seeds() {
             profiles.insert(p.profile_url.clone(), p.posts.len());
         }
         for p in &out.problems {
-            problems.insert(p.url.clone(), p.kind.clone());
+            problems.insert(p.url.clone(), p.kind.to_string());
         }
         opted_out.extend(out.opted_out.iter().cloned());
         for d in out.discovered {

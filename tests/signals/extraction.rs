@@ -191,7 +191,7 @@ fn unknown_inputs_stay_null() {
     assert_eq!(r.language, None);
     assert!(r.audience_languages.is_empty());
     assert_eq!(r.sponsored_share, Some(0.0));
-    assert_eq!(r.platform, "web");
+    assert_eq!(r.platform.as_str(), "web");
     assert!(!r.emerging && !r.inflated);
 }
 

@@ -80,7 +80,7 @@ fn not_built(s: &CrawlSummary) -> Option<String> {
     let stub = s
         .problems
         .iter()
-        .find(|p| p.kind == "unsupported" || p.detail.contains("not built yet"));
+        .find(|p| p.detail.contains("not built yet"));
     Some(match stub {
         Some(p) => format!("source not available on this build: {}", p.detail),
         None => "the crawl indexed no creator".into(),
