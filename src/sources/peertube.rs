@@ -23,7 +23,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::{ReadContext, SourceOutput, lenient_json};
-use crate::model::{Comment, Post, Problem};
+use crate::model::{Comment, Post, Problem, ProblemKind};
 use crate::net::{FetchError, RequestOpts};
 
 const JSON: RequestOpts = RequestOpts {
@@ -221,7 +221,7 @@ async fn read_videos(
             Err(why) => {
                 out.problems.push(Problem::new(
                     u.as_str(),
-                    "bad_videos",
+                    ProblemKind::BadVideos,
                     format!("{u}: {why}"),
                 ));
                 break;
@@ -272,7 +272,7 @@ async fn read_comments(
                 Err(why) => {
                     out.problems.push(Problem::new(
                         u.as_str(),
-                        "bad_comments",
+                        ProblemKind::BadComments,
                         format!("{u}: {why}"),
                     ));
                     continue;

@@ -31,7 +31,7 @@ use url::Url;
 
 use super::feed::parse::youtube_channel_url;
 use super::{ReadContext, SourceOutput, lenient_json};
-use crate::model::{Post, Problem, RawProfile};
+use crate::model::{FetchKind, Post, Problem, ProblemKind, RawProfile};
 use crate::net::{FetchError, RequestOpts};
 use parse::ApiError;
 use quota::{Closed, Quota, UNITS_PER_CALL};
@@ -84,7 +84,7 @@ impl Api<'_> {
         let Some(url) = self.url(method, query) else {
             return Err(CallError::Failed(Problem::new(
                 &self.base,
-                "invalid_url",
+                FetchKind::InvalidUrl,
                 format!("sources.youtube.api_base {:?} cannot form a URL", self.base),
             )));
         };
@@ -110,7 +110,7 @@ impl Api<'_> {
             return body.map_err(|why| {
                 CallError::Failed(Problem::new(
                     url.as_str(),
-                    "bad_json",
+                    ProblemKind::BadJson,
                     format!("{url}: {method}.list answer is not JSON: {why}"),
                 ))
             });
@@ -120,7 +120,7 @@ impl Api<'_> {
         let reason = reason.unwrap_or_else(|| "no reason given".into());
         let problem = Problem::new(
             url.as_str(),
-            format!("http_{}", resp.status),
+            FetchKind::Status(resp.status),
             format!(
                 "{url}: {method}.list answered HTTP {} ({reason})",
                 resp.status
@@ -145,14 +145,14 @@ fn closed_problem(base: &str, why: &Closed) -> Problem {
     match why {
         Closed::Spent => Problem::new(
             base,
-            "youtube_quota_spent",
+            ProblemKind::YoutubeQuotaSpent,
             "YouTube Data API: today's quota is spent (sources.youtube.daily_quota, or Google \
              answered quotaExceeded); the remaining channels are read through their feeds \
              until the quota resets at midnight Pacific Time",
         ),
         Closed::KeyRejected(reason) => Problem::new(
             base,
-            "youtube_key_rejected",
+            ProblemKind::YoutubeKeyRejected,
             format!(
                 "YouTube Data API refused the key ({reason}); check sources.youtube.api_key \
                  (or SCOUT_YOUTUBE_API_KEY) and that the API is enabled for its project; \
@@ -183,7 +183,7 @@ pub async fn read(channel_id: &str, ctx: &ReadContext<'_>) -> SourceOutput {
             let mut out = super::feed::read_youtube(channel_id, ctx).await;
             out.problems.push(Problem::new(
                 canonical,
-                "youtube_key_rejected",
+                ProblemKind::YoutubeKeyRejected,
                 "sources.youtube.api_key holds characters an HTTP header cannot carry",
             ));
             return out;
@@ -221,7 +221,7 @@ pub async fn read(channel_id: &str, ctx: &ReadContext<'_>) -> SourceOutput {
             // refresh marks the creator gone like any other 404.
             out.problems.push(Problem::new(
                 &canonical,
-                "http_404",
+                FetchKind::Status(404),
                 format!(
                     "{canonical}: channels.list has no item: channel deleted, terminated or unknown"
                 ),
@@ -231,7 +231,7 @@ pub async fn read(channel_id: &str, ctx: &ReadContext<'_>) -> SourceOutput {
         Ok(Err(why)) => {
             out.problems.push(Problem::new(
                 &canonical,
-                "bad_channel",
+                ProblemKind::BadChannel,
                 format!("{canonical}: {why}"),
             ));
             return out;

@@ -208,7 +208,7 @@ async fn demo_crawl_indexes_and_finds_the_peertube_channel() {
         .unwrap()
         .expect("the PeerTube channel is indexed")
         .record;
-    assert_eq!(rec.platform, "peertube");
+    assert_eq!(rec.platform, Platform::Peertube);
     assert_eq!(rec.followers, Some(2310));
     assert_eq!(rec.language.as_deref(), Some("fr"));
     assert_eq!(rec.posts_indexed, 4);
@@ -226,7 +226,7 @@ async fn demo_crawl_indexes_and_finds_the_peertube_channel() {
         resp.results
             .iter()
             .take(5)
-            .any(|r| r.platform == "peertube"),
+            .any(|r| r.platform == Platform::Peertube),
         "{:?}",
         resp.results.iter().map(|r| &r.handle).collect::<Vec<_>>()
     );
