@@ -140,7 +140,8 @@ fn recorded_video_and_comment_threads_parse() {
     let deleted =
         recorded("videos_217eefeb-883d-45be-b7fc-a788ad8507d3_comment-threads_start0_count12.json");
     let (comments, _) = parse::parse_threads(&deleted, "x@y").unwrap();
-    assert_eq!(comments.len(), 2, "5 of 7 threads are tombstones");
+    // 5 of 7 threads are tombstones; of the 2 live ones, one is only an image (no text).
+    assert_eq!(comments.len(), 1);
 }
 
 #[tokio::test]
@@ -169,7 +170,11 @@ async fn nsfw_private_paging_video_seed_and_gone_channel() {
         record.brand_safety_flags.contains(&"adult".to_string()),
         "{record:?}"
     );
-    assert!(record.brand_safety_evidence["adult"][0].contains("Burlesque"));
+    let evidence = record.brand_safety_evidence["adult"][0].to_lowercase();
+    assert!(
+        evidence.contains("burlesque") && evidence.contains("nsfw"),
+        "{evidence}"
+    );
 
     // A video seed is read as its channel.
     let out = read(&srv.url("/w/owlWalk3333333333333333"), &cfg).await;
