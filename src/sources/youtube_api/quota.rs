@@ -79,6 +79,9 @@ struct State {
     reported: bool,
 }
 
+/// Every quota in this process, by (key id, quota file).
+type Shared = HashMap<(String, String), Arc<Quota>>;
+
 /// One key's budget.
 #[derive(Debug)]
 pub struct Quota {
@@ -92,7 +95,7 @@ impl Quota {
     /// The quota of `cfg`'s key, shared by every caller in this process with the same key and
     /// file. `None` without a key.
     pub fn shared(cfg: &YoutubeConfig) -> Option<Arc<Quota>> {
-        static ALL: OnceLock<Mutex<HashMap<(String, String), Arc<Quota>>>> = OnceLock::new();
+        static ALL: OnceLock<Mutex<Shared>> = OnceLock::new();
         let key = cfg.api_key.as_ref()?;
         let id = key_id(key.expose());
         let file = (!cfg.quota_file.is_empty()).then(|| PathBuf::from(&cfg.quota_file));
