@@ -18,6 +18,9 @@ mod rates;
 use rates::check_rate;
 pub use rates::{BLUESKY_RATE, HostRate, MASTODON_RATE};
 
+mod secret;
+pub use secret::{ApiKey, YOUTUBE_API_KEY_ENV};
+
 pub const DEFAULT_USER_AGENT: &str = "scout/0.1 (+https://example.org/scout-bot)";
 pub const DEFAULT_CONFIG_FILE: &str = "scout.toml";
 
@@ -129,6 +132,7 @@ pub struct SourcesConfig {
     pub bluesky: BlueskyConfig,
     pub youtube: YoutubeConfig,
     pub mastodon: MastodonConfig,
+    pub peertube: PeertubeConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -162,12 +166,47 @@ pub const DEFAULT_MAX_THREADS: usize = 10;
 #[serde(deny_unknown_fields, default)]
 pub struct YoutubeConfig {
     pub base: String,
+    /// YouTube Data API v3 key (or env `SCOUT_YOUTUBE_API_KEY`). Without one, channels are
+    /// read through their Atom feed only.
+    pub api_key: Option<ApiKey>,
+    pub api_base: String,
+    /// Quota units per key per day (the API's default project quota).
+    pub daily_quota: u64,
+    /// Newest videos per channel whose comments are read (one unit each).
+    pub max_comment_videos: usize,
+    /// Where spent quota is remembered across runs; empty = `youtube_quota.json` beside the
+    /// index (`scout crawl` fills it in), or in memory only for library callers.
+    pub quota_file: String,
 }
 
 impl Default for YoutubeConfig {
     fn default() -> Self {
         YoutubeConfig {
             base: "https://www.youtube.com".to_string(),
+            api_key: None,
+            api_base: "https://www.googleapis.com/youtube/v3".to_string(),
+            daily_quota: 10_000,
+            max_comment_videos: 10,
+            quota_file: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PeertubeConfig {
+    /// Videos (and comment threads) asked per page (`count`; instances allow up to 100).
+    pub page_size: usize,
+    /// Newest videos per channel whose comment threads are read (one request each, plus one
+    /// per thread with replies).
+    pub max_threads: usize,
+}
+
+impl Default for PeertubeConfig {
+    fn default() -> Self {
+        PeertubeConfig {
+            page_size: 25,
+            max_threads: 10,
         }
     }
 }
@@ -380,8 +419,14 @@ impl Config {
         for ov in overrides {
             apply_override(&mut table, ov)?;
         }
-        let cfg: Config = Config::deserialize(toml::Value::Table(table))
+        let mut cfg: Config = Config::deserialize(toml::Value::Table(table))
             .map_err(|e| Error::Config(e.to_string().trim().to_string()))?;
+        if cfg.sources.youtube.api_key.is_none()
+            && let Ok(k) = std::env::var(YOUTUBE_API_KEY_ENV)
+            && !k.trim().is_empty()
+        {
+            cfg.sources.youtube.api_key = Some(ApiKey::new(k.trim()));
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -438,11 +483,24 @@ impl Config {
         for (key, base) in [
             ("sources.bluesky.api_base", &self.sources.bluesky.api_base),
             ("sources.youtube.base", &self.sources.youtube.base),
+            ("sources.youtube.api_base", &self.sources.youtube.api_base),
         ] {
             match url::Url::parse(base) {
                 Ok(u) if matches!(u.scheme(), "http" | "https") => {}
                 _ => return bad(key, "must be an http(s) URL"),
             }
+        }
+        if let Some(k) = &self.sources.youtube.api_key {
+            // Never quote the value: it is a secret, or the placeholder `scout config` prints.
+            if k.expose().trim().is_empty() || k.expose() == ApiKey::HIDDEN {
+                return bad(
+                    "sources.youtube.api_key",
+                    "is empty or the placeholder `scout config` prints; give the key itself",
+                );
+            }
+        }
+        if self.sources.peertube.page_size == 0 {
+            return bad("sources.peertube.page_size", "must be at least 1");
         }
         if parse_duration(&self.refresh.max_age).is_none() {
             return bad(

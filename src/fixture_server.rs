@@ -2,7 +2,7 @@
 //! crawls it over a real loopback socket.
 //!
 //! Mapping from a request to a file under the root:
-//! - `GET /a/b` → `a/b`; a directory → its `index.html`.
+//! - `GET /a/b` → `a/b`; a directory → its `index.json` if any, else its `index.html`.
 //! - With a query, `GET /a/b?x=1` → the file literally named `a/b?x=1` (so recorded API calls
 //!   such as `/api/v1/accounts/lookup?acct=anna` are plain files), else `a/b` ignoring the query.
 //! - A sidecar `<file>.headers` adds response headers, one `Name: value` per line; a line
@@ -115,7 +115,14 @@ fn respond(root: &Root, path: &str, query: Option<&str>) -> Response<Body> {
     candidates.push(root.dir.join(&rel));
     for mut file in candidates {
         if file.is_dir() {
-            file = file.join("index.html");
+            // `index.json` stands for an API resource that also has sub-paths
+            // (`video-channels/NAME` beside `video-channels/NAME/videos`).
+            let json = file.join("index.json");
+            file = if json.is_file() {
+                json
+            } else {
+                file.join("index.html")
+            };
         }
         if !file.is_file() {
             continue;

@@ -29,15 +29,18 @@ pub enum Platform {
     Web,
     /// A blog or podcast known only through its RSS/Atom feed.
     Feed,
+    /// A PeerTube account or channel, read through the instance's REST API.
+    Peertube,
 }
 
 impl Platform {
-    pub const ALL: [Platform; 5] = [
+    pub const ALL: [Platform; 6] = [
         Platform::Mastodon,
         Platform::Bluesky,
         Platform::Youtube,
         Platform::Web,
         Platform::Feed,
+        Platform::Peertube,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +50,7 @@ impl Platform {
             Platform::Youtube => "youtube",
             Platform::Web => "web",
             Platform::Feed => "feed",
+            Platform::Peertube => "peertube",
         }
     }
 

@@ -10,9 +10,11 @@
 //! - `world`: the demo world's platform creators (`fixtures/world/`).
 
 mod edge_cases;
+mod peertube;
 mod real_data;
 mod real_served;
 mod world;
+mod youtube_api;
 
 use scout::config::Config;
 use scout::net::Fetcher;

@@ -11,7 +11,7 @@ use scout::rank::{Ranker, SearchRequest};
 use crate::common;
 
 /// Crawl the demo world (the real crawler over loopback) into a fresh index.
-async fn demo_index() -> (tempfile::TempDir, CreatorIndex, Config) {
+pub async fn demo_index() -> (tempfile::TempDir, CreatorIndex, Config) {
     let world = common::fixtures().join("world");
     let server = common::serve(&world).await;
     let mut cfg = demo_config(&common::test_config(), &server.base());

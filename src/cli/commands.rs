@@ -59,6 +59,14 @@ pub async fn crawl(config: &Config, index_path: &Path, a: CrawlArgs) -> anyhow::
             parent.join("outbox")
         })
     });
+    // The YouTube quota is remembered beside the index unless the config names a file.
+    let mut config = config.clone();
+    let yt = &mut config.sources.youtube;
+    if yt.quota_file.is_empty() {
+        let file = index_path.join(crate::sources::youtube_api::quota::QUOTA_FILE);
+        yt.quota_file = file.to_string_lossy().into_owned();
+    }
+    let config = &config;
     let max_age = || {
         let max_age = a
             .max_age

@@ -29,6 +29,8 @@ pub const DEMO_SEARCHES: &[(&str, &[(&str, &str)])] = &[
     ("Hautpflege", &[("explain", "true")]),
     // Japanese titles have no spaces between words: found through CJK bigrams.
     ("スキンケア", &[]),
+    // English query, French PeerTube channel: the taxonomy's cycling names include "vélo".
+    ("cycling", &[("explain", "true")]),
 ];
 
 /// Requests per second on the one loopback host: polite, and the demo still ends in seconds.
@@ -90,6 +92,8 @@ pub fn demo_config(config: &Config, base: &str) -> Config {
     }
     c.sources.bluesky.api_base = format!("{base}/bsky");
     c.sources.youtube.base = format!("{base}/yt");
+    // The demo world has no Data API: never call Google with the user's key from here.
+    c.sources.youtube.api_key = None;
     c
 }
 

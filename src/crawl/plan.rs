@@ -115,6 +115,19 @@ pub fn cost(seed: &Url, known: Option<&RawProfile>, cfg: &Config) -> Cost {
             let rate = c.rate_for(&host, None);
             (host, "youtube", 1.0, rate)
         }
+        Seed::Peertube { base, .. } => {
+            // The actor, one or two pages of videos, and the newest videos' comment threads.
+            let p = &cfg.sources.peertube;
+            let host = host_of(&base);
+            let pages = c.max_posts.div_ceil(p.page_size.clamp(1, 100)).max(1);
+            let rate = c.rate_for(&host, None);
+            (
+                host,
+                "peertube",
+                1.0 + pages as f64 + threads(p.max_threads),
+                rate,
+            )
+        }
         Seed::Web(u) => {
             let host = host_of(&u);
             let posts = match posts_known {

@@ -54,6 +54,15 @@ pub enum ProblemKind {
     Suspended,
     /// More comments were published than were read.
     CommentsTruncated,
+    /// A YouTube Data API channel, video list or comment answer that is not what the API
+    /// documents (PeerTube's alike).
+    BadChannel,
+    BadVideos,
+    BadComments,
+    /// The day's YouTube Data API quota is spent: the remaining channels are read from feeds.
+    YoutubeQuotaSpent,
+    /// The YouTube Data API refused the key (or its host's robots.txt disallows us).
+    YoutubeKeyRejected,
 }
 
 impl FetchKind {
@@ -116,6 +125,11 @@ const LABELS: &[(ProblemKind, &str)] = &[
     (ProblemKind::Moved, "moved"),
     (ProblemKind::Suspended, "suspended"),
     (ProblemKind::CommentsTruncated, "comments_truncated"),
+    (ProblemKind::BadChannel, "bad_channel"),
+    (ProblemKind::BadVideos, "bad_videos"),
+    (ProblemKind::BadComments, "bad_comments"),
+    (ProblemKind::YoutubeQuotaSpent, "youtube_quota_spent"),
+    (ProblemKind::YoutubeKeyRejected, "youtube_key_rejected"),
 ];
 
 impl ProblemKind {

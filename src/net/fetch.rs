@@ -98,6 +98,18 @@ struct BodyCap {
     overflow: Overflow,
 }
 
+/// Error answers kept by [`Fetcher::get_api`] are cut here: an API's error object is small.
+const ERROR_BODY_LIMIT: u64 = 16 * 1024;
+
+/// What an API call adds to a plain GET (see [`Fetcher::get_api`]).
+#[derive(Clone, Copy, Default)]
+struct ApiCall<'a> {
+    /// Sent to the requested origin only.
+    headers: Option<&'a HeaderMap>,
+    /// A final error status is answered as a `Response` with its (capped) body.
+    keep_errors: bool,
+}
+
 enum Hop {
     Done(Box<Response>),
     Redirect(Url),
@@ -105,8 +117,9 @@ enum Hop {
 
 enum Outcome {
     Hop(Hop),
-    /// A status that is neither success nor redirect, with the headers (`Retry-After`).
-    ErrorStatus(u16, HeaderMap),
+    /// A status that is neither success nor redirect, with the headers (`Retry-After`) and,
+    /// for an API call, the body.
+    ErrorStatus(Exchange),
 }
 
 impl Fetcher {
@@ -161,6 +174,34 @@ impl Fetcher {
     /// GET `url`, following up to `max_redirects` redirects by hand; each hop is checked by
     /// the guard and robots.txt, and waits for its host's rate limiter.
     pub async fn get_with(&self, url: &Url, opts: &RequestOpts) -> Result<Response, FetchError> {
+        self.get_inner(url, opts, ApiCall::default()).await
+    }
+
+    /// GET for a JSON API whose error answers carry meaning (YouTube's `quotaExceeded` and
+    /// `commentsDisabled` are both 403s): a final error status (4xx, or 5xx once retries are
+    /// spent) is returned as a [`Response`] with its status and body (at most 16 KiB), not as
+    /// [`FetchError::Status`]. `headers` are sent to `url`'s origin only, never to a redirect
+    /// elsewhere: an API key in a header stays out of URLs, so out of logs, errors and the
+    /// saved validators. Everything else (guard, robots.txt, limits, retries) is as in `get`.
+    pub async fn get_api(
+        &self,
+        url: &Url,
+        opts: &RequestOpts,
+        headers: &HeaderMap,
+    ) -> Result<Response, FetchError> {
+        let call = ApiCall {
+            headers: Some(headers),
+            keep_errors: true,
+        };
+        self.get_inner(url, opts, call).await
+    }
+
+    async fn get_inner(
+        &self,
+        url: &Url,
+        opts: &RequestOpts,
+        call: ApiCall<'_>,
+    ) -> Result<Response, FetchError> {
         if let Some(resp) = self.primed.lock().unwrap().remove(url.as_str()) {
             return Ok(resp);
         }
@@ -184,7 +225,11 @@ impl Fetcher {
                 }
                 return Err(e);
             }
-            match self.request_with_retries(&current, opts).await? {
+            let call = ApiCall {
+                headers: call.headers.filter(|_| current.origin() == url.origin()),
+                ..call
+            };
+            match self.request_with_retries(&current, opts, call).await? {
                 Hop::Done(mut resp) => {
                     resp.requested = requested;
                     return Ok(*resp);
@@ -199,7 +244,12 @@ impl Fetcher {
     }
 
     /// One hop, retried as [`RetryPolicy`] says.
-    async fn request_with_retries(&self, url: &Url, opts: &RequestOpts) -> Result<Hop, FetchError> {
+    async fn request_with_retries(
+        &self,
+        url: &Url,
+        opts: &RequestOpts,
+        call: ApiCall<'_>,
+    ) -> Result<Hop, FetchError> {
         let cap = BodyCap {
             limit: self.cfg.max_body_bytes,
             overflow: Overflow::Refuse,
@@ -207,16 +257,30 @@ impl Fetcher {
         let accept = opts.accept.unwrap_or(DEFAULT_ACCEPT);
         let mut attempt = 0u32;
         loop {
-            let (verdict, err) = match self.exchange(url, accept, opts.conditional, cap).await {
+            let (verdict, err) = match self
+                .exchange(url, accept, opts.conditional, cap, call)
+                .await
+            {
                 Ok(ex) => match self.interpret(url, ex)? {
                     Outcome::Hop(hop) => return Ok(hop),
-                    Outcome::ErrorStatus(status, headers) => (
-                        self.retry.after_status(status, &headers, attempt),
-                        FetchError::Status {
+                    Outcome::ErrorStatus(ex) => {
+                        let verdict = self.retry.after_status(ex.status, &ex.headers, attempt);
+                        if call.keep_errors && verdict == Verdict::GiveUp {
+                            return Ok(Hop::Done(Box::new(Response {
+                                requested: url.clone(),
+                                url: url.clone(),
+                                status: ex.status,
+                                headers: ex.headers,
+                                body: ex.body,
+                                not_modified: false,
+                            })));
+                        }
+                        let err = FetchError::Status {
                             url: url.to_string(),
-                            status,
-                        },
-                    ),
+                            status: ex.status,
+                        };
+                        (verdict, err)
+                    }
                 },
                 Err(e @ (FetchError::Timeout { .. } | FetchError::Network { .. })) => {
                     (self.retry.after_failure(attempt), e)
@@ -271,7 +335,7 @@ impl Fetcher {
             301 | 302 | 303 | 307 | 308 => {
                 Outcome::Hop(Hop::Redirect(redirect_target(url, ex.status, &ex.headers)?))
             }
-            _ => Outcome::ErrorStatus(ex.status, ex.headers),
+            _ => Outcome::ErrorStatus(ex),
         })
     }
 
@@ -332,12 +396,16 @@ impl Fetcher {
         accept: &str,
         conditional: bool,
         cap: BodyCap,
+        call: ApiCall<'_>,
     ) -> Result<Exchange, FetchError> {
         let host = host_key(url);
         let _permit = self.turn(host).await;
         FetchStats::bump(&self.stats.requests, 1);
 
         let mut req = self.client.get(url.clone()).header(header::ACCEPT, accept);
+        if let Some(h) = call.headers {
+            req = req.headers(h.clone());
+        }
         if conditional {
             let stored = self.validators.lock().unwrap().get(url.as_str()).cloned();
             if let Some(v) = stored {
@@ -359,6 +427,8 @@ impl Fetcher {
             self.hosts.observe_rate_limit_headers(host, &headers);
             let body = if (200..300).contains(&status) {
                 read_capped(url, resp, cap.limit, cap.overflow, secs).await?
+            } else if call.keep_errors && status >= 400 {
+                read_capped(url, resp, ERROR_BODY_LIMIT, Overflow::Truncate, secs).await?
             } else {
                 Bytes::new()
             };
@@ -424,7 +494,9 @@ impl Fetcher {
         let mut current = url.clone();
         for _ in 0..=self.cfg.max_redirects {
             self.guard.check_url(&current)?;
-            let ex = self.exchange(&current, ROBOTS_ACCEPT, false, cap).await?;
+            let ex = self
+                .exchange(&current, ROBOTS_ACCEPT, false, cap, ApiCall::default())
+                .await?;
             if matches!(ex.status, 301 | 302 | 303 | 307 | 308) {
                 current = redirect_target(&current, ex.status, &ex.headers)?;
                 continue;

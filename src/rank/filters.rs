@@ -24,7 +24,7 @@ pub const FILTERS: &[(&str, &str)] = &[
     ("tier", "nano | micro | macro (repeatable)"),
     (
         "platform",
-        "mastodon | bluesky | youtube | web | feed (repeatable)",
+        "mastodon | bluesky | youtube | web | feed | peertube (repeatable)",
     ),
     ("min_followers", "integer"),
     ("max_followers", "integer"),
@@ -213,7 +213,7 @@ impl SearchRequest {
                         bad(
                             name,
                             part,
-                            "expected mastodon, bluesky, youtube, web or feed",
+                            "expected mastodon, bluesky, youtube, web, feed or peertube",
                         )
                     })?;
                     if !f.platform.contains(&p) {

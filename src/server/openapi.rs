@@ -26,7 +26,7 @@ pub fn param_schema(name: &str) -> Option<(Value, bool)> {
         "platform" => {
             return Some((
                 json!({"type": "array", "items": {"type": "string",
-                    "enum": ["mastodon", "bluesky", "youtube", "web", "feed"]}}),
+                    "enum": ["mastodon", "bluesky", "youtube", "web", "feed", "peertube"]}}),
                 true,
             ));
         }
@@ -150,7 +150,7 @@ fn creator_schema() -> Value {
         "properties": {
             "id": {"type": "string", "description": "stable id derived from the canonical profile URL"},
             "profile_url": {"type": "string"},
-            "platform": {"type": "string", "description": "mastodon, bluesky, youtube, web, feed"},
+            "platform": {"type": "string", "description": "mastodon, bluesky, youtube, web, feed, peertube"},
             "handle": {"type": "string"},
             "display_name": {"type": "string"},
             "bio": {"type": "string"},

@@ -11,6 +11,7 @@ pub mod html_text;
 pub mod jsonld;
 pub mod lenient_json;
 pub mod mastodon;
+pub mod peertube;
 pub mod threads;
 pub mod web;
 pub mod web_hub;
@@ -18,6 +19,7 @@ pub mod web_microdata;
 pub mod web_page;
 pub mod web_post;
 pub mod web_profile;
+pub mod youtube_api;
 
 use url::Url;
 
@@ -81,8 +83,12 @@ pub enum Seed {
     MastodonTag { base: Url, tag: String },
     /// `https://bsky.app/profile/HANDLE` — through `[sources.bluesky] api_base`.
     Bluesky { handle: String },
-    /// `https://www.youtube.com/channel/ID` — the channel's Atom feed under `[sources.youtube] base`.
+    /// `https://www.youtube.com/channel/ID` — the Data API with a key (`[sources.youtube]
+    /// api_key`), else the channel's Atom feed under `[sources.youtube] base`.
     Youtube { channel_id: String },
+    /// `https://HOST/a/NAME`, `/c/NAME`, `/w/ID` — a PeerTube instance's REST API; falls back
+    /// to `Web` when the host does not answer as PeerTube.
+    Peertube { base: Url, target: peertube::Target },
     /// Anything else: an HTML page (schema.org ProfilePage) or an RSS/Atom feed.
     Web(Url),
 }
@@ -117,6 +123,21 @@ pub fn classify(url: &Url) -> Seed {
         }
         _ => {}
     }
+    // PeerTube writes actor and video URLs without a trailing slash (`/c/NAME`, or a tab such
+    // as `/c/NAME/videos`); `/c/NAME/` is a directory-style web page.
+    let peertube = match segs.as_slice() {
+        [kind, name, tab]
+            if matches!(*kind, "a" | "c")
+                && matches!(*tab, "videos" | "video-channels" | "playlists") =>
+        {
+            peertube::Target::from_segments(&[kind, name])
+        }
+        _ if url.path().ends_with('/') => None,
+        s => peertube::Target::from_segments(s),
+    };
+    if let Some(target) = peertube {
+        return Seed::Peertube { base, target };
+    }
     match segs.as_slice() {
         [name] if name.starts_with('@') && name.len() > 1 => Seed::MastodonProfile {
             base,
@@ -146,7 +167,10 @@ pub fn is_creator_link(url: &Url) -> bool {
         return false;
     }
     match classify(url) {
-        Seed::MastodonProfile { .. } | Seed::Bluesky { .. } | Seed::Youtube { .. } => true,
+        Seed::MastodonProfile { .. }
+        | Seed::Bluesky { .. }
+        | Seed::Youtube { .. }
+        | Seed::Peertube { .. } => true,
         Seed::MastodonTag { .. } => false,
         Seed::Web(u) => {
             let segs: Vec<&str> = u
@@ -167,7 +191,8 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
         }
         Seed::MastodonTag { base, tag } => mastodon::read_tag(url, &base, &tag, ctx).await,
         Seed::Bluesky { handle } => bluesky::read(&handle, ctx).await,
-        Seed::Youtube { channel_id } => feed::read_youtube(&channel_id, ctx).await,
+        Seed::Youtube { channel_id } => youtube_api::read(&channel_id, ctx).await,
+        Seed::Peertube { base, target } => peertube::read(url, &base, &target, ctx).await,
         Seed::Web(u) => web::read(&u, ctx).await,
     }
 }
@@ -205,6 +230,30 @@ mod tests {
             Seed::Web(_)
         ));
         assert!(matches!(c("https://example.org/feed.xml"), Seed::Web(_)));
+        use peertube::Target;
+        let pt = |s: &str| match c(s) {
+            Seed::Peertube { target, .. } => Some(target),
+            _ => None,
+        };
+        assert_eq!(
+            pt("https://framatube.org/c/joinpeertube/videos"),
+            Some(Target::Channel("joinpeertube".into()))
+        );
+        assert_eq!(
+            pt("https://framatube.org/a/framasoft"),
+            Some(Target::Account("framasoft".into()))
+        );
+        assert_eq!(
+            pt("https://framatube.org/w/kkGMgK9ZtnKfYAgnEtQxbv"),
+            Some(Target::Video("kkGMgK9ZtnKfYAgnEtQxbv".into()))
+        );
+        assert_eq!(
+            pt("https://framatube.org/videos/watch/9c9de5e8-0a1e"),
+            Some(Target::Video("9c9de5e8-0a1e".into()))
+        );
+        // Directory-style pages and files are web pages.
+        assert_eq!(pt("http://127.0.0.1:9/c/0/"), None);
+        assert_eq!(pt("https://example.org/c/post.html"), None);
     }
 
     #[test]

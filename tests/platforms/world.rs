@@ -326,6 +326,7 @@ async fn walk_from_the_seeds() {
             6,
         ),
         (b("/podcast/hautnah-vegan/"), 5),
+        (b("/video-channels/atelier_velo"), 4),
     ]
     .into_iter()
     .collect();
