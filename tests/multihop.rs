@@ -93,6 +93,9 @@ pub fn config() -> Config {
     c.crawl.max_depth = 3;
     c.crawl.rate_per_host = 500.0;
     c.crawl.burst = 20;
+    // This world's creators publish a post or two: here they count as creators (the audience
+    // rule, `min_original_posts`, is tested in own_posts.rs).
+    c.crawl.min_original_posts = 0;
     c
 }
 

@@ -232,6 +232,7 @@ async fn a_worker_killed_with_kill_9_loses_nothing() {
         .arg(dead.path())
         .args(["--set", "crawl.allow_private_networks=[\"127.0.0.1/32\"]"])
         .args(["--set", "crawl.max_depth=3", "--set", "crawl.lease_secs=2"])
+        .args(["--set", "crawl.min_original_posts=0"])
         .args([
             "--set",
             "crawl.rate_per_host=20",

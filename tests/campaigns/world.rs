@@ -265,7 +265,9 @@ pub fn write_world(dir: &Path, deleted: &[String]) {
             .collect();
         let id = format!("1200000000000000{:02}", c.id);
         write(
-            &api.join(format!("accounts/{id}/statuses?limit=40")),
+            &api.join(format!(
+                "accounts/{id}/statuses?limit=40&exclude_replies=true"
+            )),
             &Value::Array(statuses),
         );
         for i in 0..c.posts.len() {
