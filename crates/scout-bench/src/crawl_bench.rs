@@ -29,6 +29,13 @@ pub fn bench_config(rate_per_host: f64, burst: u32, concurrency: usize) -> Confi
     c.crawl.allow_private_networks = vec!["127.0.0.0/8".into()];
     c.crawl.rate_per_host = rate_per_host;
     c.crawl.burst = burst;
+    // The platform sources' documented rates would otherwise apply to the loopback API hosts.
+    for s in [&mut c.sources.mastodon.rate, &mut c.sources.bluesky.rate] {
+        *s = rate_per_host;
+    }
+    for b in [&mut c.sources.mastodon.burst, &mut c.sources.bluesky.burst] {
+        *b = burst;
+    }
     c.crawl.concurrency = concurrency;
     c.crawl.respect_robots = true;
     c.crawl.max_depth = 0;

@@ -44,6 +44,9 @@ pub fn crawl_config(bsky_api_base: &str, o: &RankingOptions) -> Config {
     c.crawl.allow_private_networks = vec!["127.0.0.1/32".into()];
     c.crawl.rate_per_host = 5_000.0;
     c.crawl.burst = 100;
+    // Loopback stands in for the platforms: lift their documented rates too.
+    (c.sources.mastodon.rate, c.sources.mastodon.burst) = (5_000.0, 100);
+    (c.sources.bluesky.rate, c.sources.bluesky.burst) = (5_000.0, 100);
     c.crawl.timeout_secs = 10.0;
     c.crawl.retry_base_ms = 10;
     // Seeds are the creators; depth 1 reaches the accounts in their threads, as a real
