@@ -21,6 +21,15 @@ pub use rates::{BLUESKY_RATE, HostRate, MASTODON_RATE};
 mod secret;
 pub use secret::{ApiKey, YOUTUBE_API_KEY_ENV};
 
+mod overrides;
+use overrides::{apply_override, read_table};
+
+mod sources;
+pub use sources::{
+    BlueskyConfig, DEFAULT_MAX_THREADS, MastodonConfig, PeertubeConfig, SourcesConfig,
+    YoutubeConfig,
+};
+
 pub const DEFAULT_USER_AGENT: &str = "scout/0.1 (+https://example.org/scout-bot)";
 pub const DEFAULT_CONFIG_FILE: &str = "scout.toml";
 
@@ -122,116 +131,6 @@ impl Default for CrawlConfig {
             max_post_pages: 20,
             hosts: BTreeMap::new(),
             min_original_posts: DEFAULT_MIN_ORIGINAL_POSTS,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SourcesConfig {
-    pub bluesky: BlueskyConfig,
-    pub youtube: YoutubeConfig,
-    pub mastodon: MastodonConfig,
-    pub peertube: PeertubeConfig,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct BlueskyConfig {
-    pub api_base: String,
-    /// Threads read through `getPostThread` per creator (each is one request): the newest
-    /// posts whose reply count is new or grew since the last crawl.
-    pub max_threads: usize,
-    /// Requests per second to the `api_base` host (unless `[crawl.hosts]` names it).
-    pub rate: f64,
-    pub burst: u32,
-}
-
-impl Default for BlueskyConfig {
-    fn default() -> Self {
-        BlueskyConfig {
-            api_base: "https://public.api.bsky.app".to_string(),
-            max_threads: DEFAULT_MAX_THREADS,
-            rate: BLUESKY_RATE.rate,
-            burst: BLUESKY_RATE.burst,
-        }
-    }
-}
-
-/// Thread requests per creator and crawl: with the profile and one page of posts, at most 12
-/// requests for a new creator.
-pub const DEFAULT_MAX_THREADS: usize = 10;
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct YoutubeConfig {
-    pub base: String,
-    /// YouTube Data API v3 key (or env `SCOUT_YOUTUBE_API_KEY`). Without one, channels are
-    /// read through their Atom feed only.
-    pub api_key: Option<ApiKey>,
-    pub api_base: String,
-    /// Quota units per key per day (the API's default project quota).
-    pub daily_quota: u64,
-    /// Newest videos per channel whose comments are read (one unit each).
-    pub max_comment_videos: usize,
-    /// Where spent quota is remembered across runs; empty = `youtube_quota.json` beside the
-    /// index (`scout crawl` fills it in), or in memory only for library callers.
-    pub quota_file: String,
-}
-
-impl Default for YoutubeConfig {
-    fn default() -> Self {
-        YoutubeConfig {
-            base: "https://www.youtube.com".to_string(),
-            api_key: None,
-            api_base: "https://www.googleapis.com/youtube/v3".to_string(),
-            daily_quota: 10_000,
-            max_comment_videos: 10,
-            quota_file: String::new(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct PeertubeConfig {
-    /// Videos (and comment threads) asked per page (`count`; instances allow up to 100).
-    pub page_size: usize,
-    /// Newest videos per channel whose comment threads are read (one request each, plus one
-    /// per thread with replies).
-    pub max_threads: usize,
-}
-
-impl Default for PeertubeConfig {
-    fn default() -> Self {
-        PeertubeConfig {
-            page_size: 25,
-            max_threads: 10,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct MastodonConfig {
-    /// Statuses requested per page (the API allows up to 40).
-    pub page_size: usize,
-    /// Threads read through `/context` per creator (each is one request): the newest posts
-    /// whose reply count is new or grew since the last crawl.
-    pub max_threads: usize,
-    /// Requests per second to every server read through the Mastodon API (unless
-    /// `[crawl.hosts]` names it).
-    pub rate: f64,
-    pub burst: u32,
-}
-
-impl Default for MastodonConfig {
-    fn default() -> Self {
-        MastodonConfig {
-            page_size: 40,
-            max_threads: DEFAULT_MAX_THREADS,
-            rate: MASTODON_RATE.rate,
-            burst: MASTODON_RATE.burst,
         }
     }
 }
@@ -524,67 +423,6 @@ impl Config {
     /// The effective config as TOML (for `scout config` / debugging).
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
-    }
-}
-
-fn read_table(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::Config(format!("cannot read config file {}: {e}", path.display())))?;
-    text.parse::<toml::Table>()
-        .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.to_string().trim())))
-}
-
-/// `crawl.hosts."a.example".rate` → `["crawl", "hosts", "a.example", "rate"]`: dots inside
-/// double quotes belong to the part (host names are full of dots).
-fn split_key(key: &str) -> Vec<String> {
-    let mut parts = vec![String::new()];
-    let mut quoted = false;
-    for ch in key.chars() {
-        match ch {
-            '"' => quoted = !quoted,
-            '.' if !quoted => parts.push(String::new()),
-            c => parts.last_mut().expect("never empty").push(c),
-        }
-    }
-    parts
-}
-
-/// Apply `section.key=value` to the table; the value is parsed as TOML, falling back to a string.
-fn apply_override(table: &mut toml::Table, ov: &str) -> Result<()> {
-    let (key, raw) = ov.split_once('=').ok_or_else(|| {
-        Error::Config(format!(
-            "override {ov:?} is not of the form section.key=value"
-        ))
-    })?;
-    let key = key.trim();
-    let value = parse_toml_value(raw.trim());
-    let parts = split_key(key);
-    if parts.iter().any(|p| p.is_empty()) {
-        return Err(Error::Config(format!(
-            "override key {key:?} is empty or malformed"
-        )));
-    }
-    let mut cur = table;
-    for part in &parts[..parts.len() - 1] {
-        let entry = cur
-            .entry(part.to_string())
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        cur = match entry {
-            toml::Value::Table(t) => t,
-            _ => return Err(Error::Config(format!("`{key}`: {part} is not a section"))),
-        };
-    }
-    cur.insert(parts[parts.len() - 1].to_string(), value);
-    Ok(())
-}
-
-fn parse_toml_value(raw: &str) -> toml::Value {
-    let doc = format!("v = {raw}");
-    match doc.parse::<toml::Table>() {
-        Ok(mut t) => t
-            .remove("v")
-            .unwrap_or(toml::Value::String(raw.to_string())),
-        Err(_) => toml::Value::String(raw.to_string()),
     }
 }
 
