@@ -3,6 +3,7 @@
 //! [`crate::net::Fetcher`]. [`frontier::Frontier`] holds what is left to read, [`run`] drives a
 //! crawl, [`refresh`] the nightly re-read, [`state`] makes both resumable.
 
+mod batch;
 pub mod frontier;
 pub mod outbox;
 pub mod plan;
