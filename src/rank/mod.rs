@@ -2,6 +2,7 @@
 //! re-rank of the top candidates with the signals a marketer cares about (see [`score`]) and,
 //! when the request describes the brand, the audience and brand fit signals (see [`fit`]).
 
+mod candidate;
 pub mod csv_rows;
 pub mod evidence;
 pub mod expand;

@@ -20,109 +20,17 @@ use serde_json::{Map, Value, json};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::schema::Value as _;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
-use super::fit::avoid::PhraseHits;
-use super::fit::{
-    AvoidSpec, BuyerQuery, Markets, ShipToFit, ValuesMatch, ValuesSpec, avoid, ship_to,
-};
-use super::score::{self, Parts, Signal};
+use super::candidate::{Candidate, FitOutcome, read_err};
+use super::fit::{AvoidSpec, BuyerQuery, Markets, ValuesMatch, ValuesSpec, avoid, ship_to};
+use super::score::{self, Signal};
 use super::{Ranker, SearchRequest, SearchResponse, evidence, expand, retrieve, seek};
 use crate::error::{Error, Result};
-use crate::index::doc::{RecordOnly, raw_from_document};
+use crate::index::CreatorIndex;
+use crate::index::doc::RecordOnly;
 use crate::index::signals::RankSignals;
-use crate::index::{CreatorIndex, Fields};
-use crate::model::{CreatorRecord, RawProfile, Tier};
-
-/// A candidate being scored: its signals (borrowed from the segment's table), never its
-/// stored document unless its posts must be read.
-struct Candidate<'a> {
-    addr: DocAddress,
-    sig: &'a RankSignals,
-    parts: Parts,
-    score: f64,
-    fit: FitOutcome<'a>,
-    raw: Option<RawProfile>,
-}
-
-/// What the fit filters found for one candidate; turned into record fields and `explain`
-/// details for the page only.
-#[derive(Default)]
-struct FitOutcome<'a> {
-    buyer_match: Option<f64>,
-    /// `Some` when `ship_to` was given: the fit, `None` inside when it cannot be told.
-    ship_to: Option<Option<ShipToFit>>,
-    /// `avoid` given: the avoided categories the creator is flagged for.
-    flagged: Option<Vec<&'a str>>,
-    /// Unmatched `avoid` phrases found in the bio and posts.
-    phrases: Option<PhraseHits>,
-    /// `values` given and settled (read, or ruled out by the index).
-    values: Option<ValuesMatch>,
-}
-
-fn read_err(e: tantivy::TantivyError) -> Error {
-    Error::Other(format!("reading a stored creator failed: {e}"))
-}
-
-impl Candidate<'_> {
-    fn set(&mut self, signal: Signal, contribution: f64) {
-        self.parts.set(signal, contribution);
-        self.score = self.parts.total();
-    }
-
-    /// The bio and the posts' text and hashtags only: what `values` and `avoid` read. Parsing
-    /// skips the comments (most of a stored profile) without building them.
-    fn own_words(&mut self, searcher: &Searcher, f: &Fields) -> Result<RawProfile> {
-        if let Some(raw) = &self.raw {
-            return Ok(raw.clone());
-        }
-        let d: TantivyDocument = searcher.doc(self.addr).map_err(read_err)?;
-        let slim: Option<OwnWords> = d
-            .get_first(f.raw)
-            .and_then(|v| v.as_bytes())
-            .and_then(|b| serde_json::from_slice(b).ok());
-        let slim = slim.unwrap_or_default();
-        Ok(RawProfile {
-            bio: slim.bio,
-            posts: slim
-                .posts
-                .into_iter()
-                .map(|p| crate::model::Post {
-                    text: p.text,
-                    hashtags: p.hashtags,
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        })
-    }
-
-    fn raw(&mut self, searcher: &Searcher, f: &Fields) -> Result<&RawProfile> {
-        if self.raw.is_none() {
-            let d: TantivyDocument = searcher.doc(self.addr).map_err(read_err)?;
-            self.raw = Some(raw_from_document(f, &d).unwrap_or_default());
-        }
-        Ok(self.raw.as_ref().expect("just loaded"))
-    }
-}
-
-/// The part of a stored raw profile the creator wrote (see [`Candidate::own_words`]).
-#[derive(Default, serde::Deserialize)]
-struct OwnWords {
-    #[serde(default)]
-    bio: String,
-    #[serde(default)]
-    posts: Vec<OwnPost>,
-}
-
-#[derive(serde::Deserialize)]
-struct OwnPost {
-    #[serde(default)]
-    text: String,
-    #[serde(default)]
-    hashtags: Vec<String>,
-}
+use crate::model::{CreatorRecord, Tier};
 
 /// The fit filters of a request, compiled once.
 struct FitPlan {

@@ -1,0 +1,103 @@
+//! A candidate of one search: its signals borrowed from the segment's table, its score parts,
+//! what the fit filters found, and its stored document, read only when its posts are needed.
+
+use tantivy::schema::Value as _;
+use tantivy::{DocAddress, Searcher, TantivyDocument};
+
+use super::fit::avoid::PhraseHits;
+use super::fit::{ShipToFit, ValuesMatch};
+use super::score::{Parts, Signal};
+use crate::error::{Error, Result};
+use crate::index::Fields;
+use crate::index::doc::raw_from_document;
+use crate::index::signals::RankSignals;
+use crate::model::RawProfile;
+
+/// A candidate being scored: its signals (borrowed from the segment's table), never its
+/// stored document unless its posts must be read.
+pub(super) struct Candidate<'a> {
+    pub(super) addr: DocAddress,
+    pub(super) sig: &'a RankSignals,
+    pub(super) parts: Parts,
+    pub(super) score: f64,
+    pub(super) fit: FitOutcome<'a>,
+    pub(super) raw: Option<RawProfile>,
+}
+
+/// What the fit filters found for one candidate; turned into record fields and `explain`
+/// details for the page only.
+#[derive(Default)]
+pub(super) struct FitOutcome<'a> {
+    pub(super) buyer_match: Option<f64>,
+    /// `Some` when `ship_to` was given: the fit, `None` inside when it cannot be told.
+    pub(super) ship_to: Option<Option<ShipToFit>>,
+    /// `avoid` given: the avoided categories the creator is flagged for.
+    pub(super) flagged: Option<Vec<&'a str>>,
+    /// Unmatched `avoid` phrases found in the bio and posts.
+    pub(super) phrases: Option<PhraseHits>,
+    /// `values` given and settled (read, or ruled out by the index).
+    pub(super) values: Option<ValuesMatch>,
+}
+
+pub(super) fn read_err(e: tantivy::TantivyError) -> Error {
+    Error::Other(format!("reading a stored creator failed: {e}"))
+}
+
+impl Candidate<'_> {
+    pub(super) fn set(&mut self, signal: Signal, contribution: f64) {
+        self.parts.set(signal, contribution);
+        self.score = self.parts.total();
+    }
+
+    /// The bio and the posts' text and hashtags only: what `values` and `avoid` read. Parsing
+    /// skips the comments (most of a stored profile) without building them.
+    pub(super) fn own_words(&mut self, searcher: &Searcher, f: &Fields) -> Result<RawProfile> {
+        if let Some(raw) = &self.raw {
+            return Ok(raw.clone());
+        }
+        let d: TantivyDocument = searcher.doc(self.addr).map_err(read_err)?;
+        let slim: Option<OwnWords> = d
+            .get_first(f.raw)
+            .and_then(|v| v.as_bytes())
+            .and_then(|b| serde_json::from_slice(b).ok());
+        let slim = slim.unwrap_or_default();
+        Ok(RawProfile {
+            bio: slim.bio,
+            posts: slim
+                .posts
+                .into_iter()
+                .map(|p| crate::model::Post {
+                    text: p.text,
+                    hashtags: p.hashtags,
+                    ..Default::default()
+                })
+                .collect(),
+            ..Default::default()
+        })
+    }
+
+    pub(super) fn raw(&mut self, searcher: &Searcher, f: &Fields) -> Result<&RawProfile> {
+        if self.raw.is_none() {
+            let d: TantivyDocument = searcher.doc(self.addr).map_err(read_err)?;
+            self.raw = Some(raw_from_document(f, &d).unwrap_or_default());
+        }
+        Ok(self.raw.as_ref().expect("just loaded"))
+    }
+}
+
+/// The part of a stored raw profile the creator wrote (see [`Candidate::own_words`]).
+#[derive(Default, serde::Deserialize)]
+struct OwnWords {
+    #[serde(default)]
+    bio: String,
+    #[serde(default)]
+    posts: Vec<OwnPost>,
+}
+
+#[derive(serde::Deserialize)]
+struct OwnPost {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    hashtags: Vec<String>,
+}
