@@ -7,7 +7,7 @@
 //!
 //! | signal | module |
 //! |---|---|
-//! | `language`, `audience_languages` | [`language`] |
+//! | `language`, `audience_languages` | [`language`] (its cost: [`lang_memo`]) |
 //! | `niches`, `niche_shares`, `theme_consistency` | [`taxonomy`], [`niches`] |
 //! | `themes` | [`themes`] |
 //! | `bot_comment_share`, `comment_quality`, `creator_reply_share` | [`comments`], [`comment_stats`] |
@@ -23,6 +23,7 @@ pub mod comments;
 pub mod contacts;
 pub mod engagement;
 pub mod growth;
+pub mod lang_memo;
 pub mod language;
 pub mod markets;
 pub mod matcher;
@@ -116,11 +117,14 @@ impl Extractor {
         // Language.
         let post_langs: Vec<Option<String>> = views.iter().map(|v| v.lang.clone()).collect();
         let language = language::creator_language(raw, &post_langs);
-        let audience: Vec<String> = raw
+        let others: Vec<_> = raw
             .posts
             .iter()
             .flat_map(|p| &p.comments)
             .filter(|c| !c.by_creator)
+            .collect();
+        let audience: Vec<String> = lang_memo::evenly(others, lang_memo::MAX_AUDIENCE_TEXTS)
+            .into_iter()
             .filter_map(|c| language::detect(&c.text, None))
             .collect();
         let audience_languages = language::shares(audience.iter().map(String::as_str));
