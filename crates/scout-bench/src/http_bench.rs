@@ -18,11 +18,12 @@ fn skipped(why: impl Into<String>) -> Value {
     json!({"skipped": why.into()})
 }
 
-/// wrk's Lua script: each thread walks the query list from its own random offset.
+/// wrk's Lua script: thread k walks the query list from offset 7,919·k (mod its length), so
+/// the threads do not ask for the same queries at the same moment.
 pub fn wrk_script(paths: &[String]) -> String {
     let lines: Vec<String> = paths.iter().map(|p| format!("  {:?},", p)).collect();
     format!(
-        "local paths = {{\n{}\n}}\nlocal i = 0\nsetup = function(thread)\n  thread:set(\"start\", math.random(#paths))\nend\ninit = function(args)\n  i = tonumber(start) or math.random(#paths)\nend\nrequest = function()\n  i = (i % #paths) + 1\n  return wrk.format(\"GET\", paths[i])\nend\n",
+        "local paths = {{\n{}\n}}\nlocal i = 0\nlocal threads = 0\nsetup = function(thread)\n  thread:set(\"start\", threads * 7919)\n  threads = threads + 1\nend\ninit = function(args)\n  i = (tonumber(start) or 0) % #paths\nend\nrequest = function()\n  i = (i % #paths) + 1\n  return wrk.format(\"GET\", paths[i])\nend\n",
         lines.join("\n")
     )
 }
