@@ -1,6 +1,7 @@
 //! A large, seeded mix of distinct searches for the HTTP benchmark: niche phrases and hashtags
-//! of the world's six languages (the lexicon the creators write with) × the filter
-//! combinations a marketer adds. Thousands of distinct queries, so a result cache cannot carry
+//! of the world's six languages (the lexicon the creators write with, without a leading
+//! article or possessive: a marketer types "gentle cleanser", not "a gentle cleanser") × the
+//! filter combinations a marketer adds. Thousands of distinct queries, so a result cache cannot carry
 //! the throughput figure by itself; the same seed always gives the same list.
 
 use std::collections::HashSet;
@@ -30,6 +31,21 @@ const FILTERS: &[&[(&str, &str)]] = &[
     &[("tier", "macro"), ("active_within_days", "60")],
 ];
 
+/// Leading words dropped from lexicon phrases (articles and possessives of the six languages).
+const LEADING: &[&str] = &[
+    "a", "an", "my", "the", "mi", "un", "una", "el", "la", "los", "las", "meine", "mein", "einen",
+    "eine", "ein", "der", "die", "das", "den", "ma", "mon", "mes", "une", "le", "les", "minha",
+    "meu", "um", "uma", "o", "os", "as", "il", "lo", "mia", "mio", "uno",
+];
+
+/// `phrase` without its leading article or possessive.
+fn niche_words(phrase: &str) -> String {
+    match phrase.split_once(' ') {
+        Some((first, rest)) if LEADING.contains(&first.to_lowercase().as_str()) => rest.to_string(),
+        _ => phrase.to_string(),
+    }
+}
+
 /// `count` distinct queries for `seed` (fewer only if the lexicon ran out, which it does not
 /// below ~8,000).
 pub fn generate(count: usize, seed: u64) -> Vec<Mixed> {
@@ -43,7 +59,7 @@ pub fn generate(count: usize, seed: u64) -> Vec<Mixed> {
         let niche = rng.below(lex.phrases.len() as u64) as usize;
         let lang = rng.below(LANGS.len() as u64) as usize;
         let text = if rng.chance(0.75) {
-            rng.pick(&lex.phrases[niche][lang]).to_string()
+            niche_words(rng.pick::<&str>(&lex.phrases[niche][lang]))
         } else {
             rng.pick(&lex.tags[niche][lang]).to_string()
         };
@@ -77,6 +93,16 @@ pub fn http_paths(queries: &[Mixed]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn leading_articles_are_dropped() {
+        assert_eq!(niche_words("a gentle cleanser"), "gentle cleanser");
+        assert_eq!(
+            niche_words("la mia skincare routine"),
+            "mia skincare routine"
+        );
+        assert_eq!(niche_words("SPF 50 sunscreen"), "SPF 50 sunscreen");
+    }
 
     #[test]
     fn distinct_seeded_and_valid() {
