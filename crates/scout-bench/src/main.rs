@@ -17,6 +17,10 @@ use serde_json::json;
 
 const DEFAULT_SEED: u64 = 20_261_101;
 
+// The allocator `scout` itself runs with (src/main.rs), so in-process phases measure the same.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "scout-bench",
