@@ -77,6 +77,19 @@ pub fn counts() -> (u64, u64) {
     (HITS.load(Ordering::Relaxed), RUNS.load(Ordering::Relaxed))
 }
 
+/// The audience comments of `raw` (by others than the creator) whose language is detected:
+/// at most [`MAX_AUDIENCE_TEXTS`], evenly spread.
+pub fn audience_texts(raw: &crate::model::RawProfile) -> Vec<&str> {
+    let others: Vec<&str> = raw
+        .posts
+        .iter()
+        .flat_map(|p| &p.comments)
+        .filter(|c| !c.by_creator)
+        .map(|c| c.text.as_str())
+        .collect();
+    evenly(others, MAX_AUDIENCE_TEXTS)
+}
+
 /// Forget every verdict (benchmarks measure a first meeting with each text).
 pub fn clear() {
     let mut memo = MEMO.lock().unwrap_or_else(|e| e.into_inner());

@@ -117,15 +117,9 @@ impl Extractor {
         // Language.
         let post_langs: Vec<Option<String>> = views.iter().map(|v| v.lang.clone()).collect();
         let language = language::creator_language(raw, &post_langs);
-        let others: Vec<_> = raw
-            .posts
-            .iter()
-            .flat_map(|p| &p.comments)
-            .filter(|c| !c.by_creator)
-            .collect();
-        let audience: Vec<String> = lang_memo::evenly(others, lang_memo::MAX_AUDIENCE_TEXTS)
+        let audience: Vec<String> = lang_memo::audience_texts(raw)
             .into_iter()
-            .filter_map(|c| language::detect(&c.text, None))
+            .filter_map(|t| language::detect(t, None))
             .collect();
         let audience_languages = language::shares(audience.iter().map(String::as_str));
 

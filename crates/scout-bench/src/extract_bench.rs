@@ -46,15 +46,9 @@ pub const SIGNALS: &[(&str, SignalFn)] = &[
             .map(|p| language::detect(&p.text, p.lang_hint.as_deref().or(hint)))
             .collect();
         black_box(language::creator_language(r, &langs));
-        let others: Vec<_> = r
-            .posts
-            .iter()
-            .flat_map(|p| &p.comments)
-            .filter(|c| !c.by_creator)
-            .collect();
-        let audience: Vec<String> = lang_memo::evenly(others, lang_memo::MAX_AUDIENCE_TEXTS)
+        let audience: Vec<String> = lang_memo::audience_texts(r)
             .into_iter()
-            .filter_map(|c| language::detect(&c.text, None))
+            .filter_map(|t| language::detect(t, None))
             .collect();
         black_box(language::shares(audience.iter().map(String::as_str)));
     }),
