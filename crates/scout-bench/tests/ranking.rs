@@ -112,10 +112,17 @@ async fn tune_weights() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(12);
+    // RANK_WITHOUT=coffee: crawl and rank with that niche removed from the taxonomy.
+    let tdir = tempfile::tempdir().unwrap();
+    let taxonomy_file = std::env::var("RANK_WITHOUT").ok().map(|id| {
+        let p = tdir.path().join("taxonomy.toml");
+        std::fs::write(&p, taxonomy_without(&id)).unwrap();
+        p
+    });
     let c = rankworld::eval::crawl_world(
         &RankingOptions {
             seed,
-            ..Default::default()
+            taxonomy_file,
         },
         dir.path(),
     )
@@ -132,9 +139,18 @@ async fn tune_weights() {
         cfg.rank = serde_json::from_value(rank).unwrap();
         let r = c.judge(Some(&cfg)).unwrap();
         eprintln!(
-            "{v:60} niche {} bm25 {} | fit {} bm25 {}",
-            r["ranking_ndcg10"], r["ranking_bm25_ndcg10"], r["fit_ndcg10"], r["fit_bm25_ndcg10"]
+            "{v:60} niche {} bm25 {} | fit {} bm25 {} | specialty coffee {:.3}",
+            r["ranking_ndcg10"],
+            r["ranking_bm25_ndcg10"],
+            r["fit_ndcg10"],
+            r["fit_bm25_ndcg10"],
+            mean_of(&r, "specialty coffee")
         );
+        if let Some(dir) = std::env::var_os("RANK_REPORTS") {
+            let name = format!("seed{seed}-{}.json", v.replace([',', '='], "_"));
+            let path = std::path::Path::new(&dir).join(name);
+            std::fs::write(path, serde_json::to_string_pretty(&r).unwrap()).unwrap();
+        }
     }
 }
 
