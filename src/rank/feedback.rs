@@ -239,16 +239,18 @@ pub struct Focused {
     pub terms: Vec<(String, f64)>,
 }
 
-/// Query focus of the first retrieval's candidates `top`; then, when enough of them are
-/// focused and their posts share distinctive words, the query widened by those words
-/// (`text` is the first retrieval's text query; `retrieve` runs a text query with the
-/// request's filters) and the focus of the new candidates, expansion terms counted.
+/// Query focus of the first retrieval's candidates `top`; then, with `learn_terms` and when
+/// enough of them are focused and their posts share distinctive words, the query widened by
+/// those words (`text` is the first retrieval's text query; `retrieve` runs a text query with
+/// the request's filters) and the focus of the new candidates, expansion terms counted.
+/// `posts_of` and `lang_of` tell a candidate's own posts and language (from the signals).
 #[allow(clippy::too_many_arguments)]
 pub fn focus_and_widen<'a>(
     index: &CreatorIndex,
     searcher: &Searcher,
     query: &str,
     synonyms: &[String],
+    learn_terms: bool,
     text: Option<Box<dyn Query>>,
     top: &[(f32, DocAddress)],
     posts_of: impl Fn(&DocAddress) -> u64,
@@ -275,6 +277,10 @@ pub fn focus_and_widen<'a>(
         qf.values(searcher, &addrs, &posts)
     };
     let focus = focus_of(&qf, top)?;
+    if !learn_terms {
+        out.focus = Some(focus);
+        return Ok(out);
+    }
     let langs: Vec<Option<&str>> = top.iter().map(|(_, a)| lang_of(a)).collect();
     let mut groups = Vec::new();
     for group in feedback_creators(&focus, &langs) {
@@ -297,6 +303,21 @@ pub fn focus_and_widen<'a>(
     out.retrieved = Some(widened);
     out.terms = terms;
     Ok(out)
+}
+
+/// `explain`: the expansion terms with their weights go into `evidence.query_expansion`
+/// (`explain` itself stays numbers only).
+pub fn explain(terms: &[(String, f64)], rec: &mut crate::model::CreatorRecord) {
+    let mut evidence = match rec.evidence.take() {
+        Some(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let terms: serde_json::Map<String, serde_json::Value> = terms
+        .iter()
+        .map(|(t, w)| (t.clone(), serde_json::json!(w)))
+        .collect();
+    evidence.insert("query_expansion".into(), serde_json::Value::Object(terms));
+    rec.evidence = Some(serde_json::Value::Object(evidence));
 }
 
 #[cfg(test)]

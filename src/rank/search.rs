@@ -163,6 +163,7 @@ pub(super) fn search(
         &searcher,
         &req.query,
         &expansion.synonyms,
+        expansion.niches.is_empty() || !super::constants::FEEDBACK_ONLY_OUTSIDE_TAXONOMY,
         text_again,
         &top,
         |a| {
@@ -271,6 +272,9 @@ pub(super) fn search(
             continue;
         };
         let mut rec = result(&plan, index, &searcher, filters.explain, c, rec)?;
+        if filters.explain && !focused.terms.is_empty() {
+            super::feedback::explain(&focused.terms, &mut rec);
+        }
         if let Some(q) = &quotes {
             let raw = c.raw(&searcher, f)?;
             evidence::attach(q.as_ref(), plan.buyer.as_ref(), index, raw, &mut rec);
