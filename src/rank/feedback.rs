@@ -56,24 +56,27 @@ pub fn feedback_creators(focus: &[f64], lang: &[Option<&str>]) -> Vec<Vec<usize>
         .collect()
 }
 
-/// Each post's distinct neutral tokens (text and hashtags).
-fn post_words(index: &CreatorIndex, raw: &RawProfile) -> Vec<BTreeSet<String>> {
-    let Ok(mut analyzer) = index.tantivy().tokenizer_for_field(index.fields.posts) else {
-        return Vec::new();
-    };
+/// The distinct neutral tokens (text and hashtags) of each post with a score above 0 (the
+/// others are never read), with that score.
+fn scored_post_words(
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    raw: &RawProfile,
+    scores: &[f64],
+) -> Vec<(BTreeSet<String>, f64)> {
     raw.posts
         .iter()
-        .map(|p| {
+        .zip(scores)
+        .filter(|(_, s)| **s > 0.0)
+        .map(|(p, s)| {
             let mut words = BTreeSet::new();
-            for part in
-                std::iter::once(p.text.as_str()).chain(p.hashtags.iter().map(String::as_str))
-            {
+            let tags = p.hashtags.iter().map(String::as_str);
+            for part in std::iter::once(p.text.as_str()).chain(tags) {
                 let mut stream = analyzer.token_stream(part);
                 while let Some(t) = stream.next() {
                     words.insert(t.text.clone());
                 }
             }
-            words
+            (words, *s)
         })
         .collect()
 }
@@ -91,15 +94,18 @@ pub fn learn(
     // term → (sum of per-creator shares, creators using it)
     let mut seen: HashMap<String, (f64, usize)> = HashMap::new();
     let mut creators = 0usize;
+    let Ok(mut analyzer) = index.tantivy().tokenizer_for_field(index.fields.posts) else {
+        return Vec::new();
+    };
     for (raw, scores) in feedback {
-        let posts = post_words(index, raw);
-        let mass: f64 = scores.iter().take(posts.len()).sum();
+        let posts = scored_post_words(&mut analyzer, raw, scores);
+        let mass: f64 = posts.iter().map(|(_, s)| s).sum();
         if mass <= 0.0 {
             continue;
         }
         creators += 1;
         let mut share: HashMap<&str, f64> = HashMap::new();
-        for (words, s) in posts.iter().zip(scores).filter(|(_, s)| **s > 0.0) {
+        for (words, s) in &posts {
             for w in words {
                 *share.entry(w).or_default() += s / mass;
             }
@@ -118,7 +124,7 @@ pub fn learn(
         .ceil()
         .max(FEEDBACK_MIN_CREATORS as f64);
     let f = &index.fields;
-    let population = Population::of(index, searcher, lang);
+    let mut population = Population::of(index, searcher, lang);
     let mut terms: Vec<(String, f64)> = seen
         .into_iter()
         .filter(|(t, (_, users))| {
@@ -128,7 +134,7 @@ pub fn learn(
                 && !focus.knows(f, t)
         })
         .filter_map(|(t, (share, users))| {
-            let common = population.share_using(index, searcher, &t)?;
+            let common = population.share_using(f, searcher, &t)?;
             let lift = (users as f64 / r) / common;
             (lift >= FEEDBACK_MIN_LIFT).then(|| (t, share / r * lift.ln()))
         })
@@ -146,8 +152,8 @@ pub fn learn(
 /// language has a stemming field (a word common in Spanish is not distinctive of a Spanish
 /// niche, and the field's stop words have no stem), else every creator.
 struct Population {
-    /// (language code, its stemming analyser's field, creators writing it)
-    lang: Option<(&'static str, tantivy::schema::Field, f64)>,
+    /// (language code, its stemming analyser, creators writing it)
+    lang: Option<(&'static str, tantivy::tokenizer::TextAnalyzer, f64)>,
     all: f64,
 }
 
@@ -157,25 +163,25 @@ impl Population {
         let all = searcher.num_docs().max(1) as f64;
         let lang = lang.and_then(|l| {
             let (code, posts, _) = f.stemmed.iter().find(|(c, _, _)| *c == l)?;
+            let analyzer = index.tantivy().tokenizer_for_field(*posts).ok()?;
             let n = searcher
                 .doc_freq(&Term::from_field_text(f.language, code))
                 .unwrap_or(0);
-            (n > 0).then_some((*code, *posts, n as f64))
+            (n > 0).then_some((*code, analyzer, n as f64))
         });
         Population { lang, all }
     }
 
     /// The share of the population using `token` in its posts (at least one creator's
     /// worth); `None` for a stop word of the population's language.
-    fn share_using(&self, index: &CreatorIndex, searcher: &Searcher, token: &str) -> Option<f64> {
-        let f = &index.fields;
-        let (term, n) = match self.lang {
-            Some((code, field, n)) => {
-                let stems = super::retrieve::analyse(index.tantivy(), field, token);
-                let stem = stems.first()?;
+    fn share_using(&mut self, f: &Fields, searcher: &Searcher, token: &str) -> Option<f64> {
+        let (term, n) = match &mut self.lang {
+            Some((code, analyzer, n)) => {
+                let mut stream = analyzer.token_stream(token);
+                let stem = stream.next()?.text.clone();
                 (
-                    Term::from_field_text(f.post_terms, &stem_token(code, stem)),
-                    n,
+                    Term::from_field_text(f.post_terms, &stem_token(code, &stem)),
+                    *n,
                 )
             }
             None => (Term::from_field_text(f.post_terms, token), self.all),
