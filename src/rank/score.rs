@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | relevance | 0–1 | BM25 over bio, posts, hashtags, themes, normalised by the best candidate; × (0.4 + 0.6 × min(1, 2 × query_focus)): a bio-only match counts 40 % |
 //! | theme_consistency | 0–1 | share of the creator's posts on the queried niche (when the query names none: `query_focus` again, or main-niche share × relevance without query text) |
-//! | query_focus | 0–1 | share of the creator's own posts naming the query's words or synonyms, any niche (see [`super::focus`]) |
+//! | query_focus | 0–1 | share of the creator's own posts matching the query — its words, synonyms or expansion terms — each post once, any niche (see [`super::focus`]) |
 //! | authenticity | 0–1 | 1 − bot-comment share; × 0.2 when the inflated pattern is flagged; × 0.5 for declared bots |
 //! | engagement | 0–1 | engagement-rate percentile among peers of the same tier and platform |
 //! | comment_quality | 0–1 | substance of the comments |
