@@ -40,6 +40,7 @@ pub async fn read(url: &str, config: &Config) -> SourceOutput {
         config,
         read_in_full: &everyone,
         known: &|_| None,
+        bluesky_batches: None,
     };
     scout::sources::read(&url::Url::parse(url).expect("url"), &ctx).await
 }
@@ -52,6 +53,7 @@ pub async fn read_feed_at(url: &str, config: &Config) -> SourceOutput {
         config,
         read_in_full: &everyone,
         known: &|_| None,
+        bluesky_batches: None,
     };
     let resp = fetcher
         .get(&url::Url::parse(url).expect("url"))

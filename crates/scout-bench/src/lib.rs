@@ -27,6 +27,7 @@ pub mod procs;
 pub mod queries;
 pub mod rankworld;
 pub mod render;
+pub mod render_bsky;
 pub mod rng;
 pub mod search_bench;
 pub mod server;

@@ -8,6 +8,8 @@
 //! - `/@{handle}` the web profile again (what a browser would see)
 //! - `/api/v1/instance`, `/api/v1/accounts/lookup?acct=H`, `/api/v1/accounts/{id}/statuses`,
 //!   `/api/v1/statuses/{id}/context`
+//! - on the Bluesky AppView host (`World::bluesky_host`): `/xrpc/{method}` (see
+//!   [`super::render_bsky`])
 //! - `/__bench/log` (JSON arrival times per host, microseconds since the server started;
 //!   `?reset=1` clears them afterwards) and `/__bench/stats` (counts and bytes)
 
@@ -110,6 +112,20 @@ pub async fn spawn_weighted(
     anchor: chrono::DateTime<chrono::Utc>,
     host_weights: Vec<u64>,
 ) -> std::io::Result<WorldServer> {
+    spawn_with_bluesky(seed, creators, ips, port, anchor, host_weights, None).await
+}
+
+/// [`spawn_weighted`] where host `bluesky_host` is a Bluesky AppView: its creators are
+/// Bluesky accounts, answered over XRPC.
+pub async fn spawn_with_bluesky(
+    seed: u64,
+    creators: u64,
+    ips: &[IpAddr],
+    port: u16,
+    anchor: chrono::DateTime<chrono::Utc>,
+    host_weights: Vec<u64>,
+    bluesky_host: Option<usize>,
+) -> std::io::Result<WorldServer> {
     let mut listeners = Vec::new();
     for ip in ips {
         listeners.push(tokio::net::TcpListener::bind(SocketAddr::new(*ip, port)).await?);
@@ -121,6 +137,7 @@ pub async fn spawn_weighted(
     let hosts = addrs.iter().map(|a| format!("http://{a}")).collect();
     let mut world = World::new(seed, creators, hosts, anchor);
     world.host_weights = host_weights;
+    world.bluesky_host = bluesky_host;
     let world = Arc::new(world);
     let log = Arc::new(RequestLog::new(addrs.len()));
     for (host, listener) in listeners.into_iter().enumerate() {
@@ -231,6 +248,15 @@ fn route(st: &HostState, path: &str, query: &str) -> Response<Body> {
     if let Some(handle) = path.strip_prefix("/@") {
         return match local_creator(st, handle) {
             Some(i) => reply(StatusCode::OK, HTML, render::profile_html(w, i)),
+            None => not_found(),
+        };
+    }
+    if st.world.bluesky_host == Some(st.host)
+        && let Some(method) = path.strip_prefix("/xrpc/")
+    {
+        return match super::render_bsky::xrpc(w, method, query) {
+            Some((200, v)) => reply(StatusCode::OK, JSON, v.to_string()),
+            Some((_, v)) => reply(StatusCode::BAD_REQUEST, JSON, v.to_string()),
             None => not_found(),
         };
     }
