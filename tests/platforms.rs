@@ -11,6 +11,7 @@
 
 mod edge_cases;
 mod peertube;
+mod real_batch;
 mod real_data;
 mod real_served;
 mod world;

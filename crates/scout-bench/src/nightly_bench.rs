@@ -72,6 +72,8 @@ fn phase(p: &Phase<'_>, scale: f64) -> Value {
         "requests_per_creator": per(s.requests, all),
         "mastodon_requests_per_creator": per(p.arrived.0, p.creators.0),
         "bluesky_requests_per_creator": per(p.arrived.1, p.creators.1),
+        "not_modified": s.not_modified,
+        "body_bytes": s.bytes,
         "planned_requests": planned.requests,
         "planned_secs_scaled": planned.estimated_secs,
         "actual_secs_scaled": s.duration_secs,

@@ -160,11 +160,44 @@ async fn handle(State(st): State<HostState>, req: Request<Body>) -> Response<Bod
         return bench_route(&st, path, req.uri().query().unwrap_or_default());
     }
     st.log.record(st.host);
-    let resp = route(&st, path, req.uri().query().unwrap_or_default());
+    let mut resp = route(&st, path, req.uri().query().unwrap_or_default());
+    if path.starts_with("/api/v1/") {
+        resp = mastodon_conditional(resp, req.headers().get("if-none-match")).await;
+    }
     if let Some(n) = axum::body::HttpBody::size_hint(resp.body()).exact() {
         st.log.bytes.fetch_add(n, Ordering::Relaxed);
     }
     resp
+}
+
+/// What Mastodon (Rails) does to every API answer: a weak `ETag` over the body (Rack::ETag)
+/// with `Cache-Control: private, no-store`, and `304 Not Modified` without a body when the
+/// request's `If-None-Match` names it (Rack::ConditionalGet).
+async fn mastodon_conditional(
+    resp: Response<Body>,
+    if_none_match: Option<&HeaderValue>,
+) -> Response<Body> {
+    if resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let etag = format!("W/\"{:016x}\"", scout::model::fnv1a64(&bytes));
+    parts.headers.insert(
+        "cache-control",
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(v) = HeaderValue::try_from(etag.as_str()) {
+        parts.headers.insert("etag", v);
+    }
+    if if_none_match.is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove("content-type");
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 fn bench_route(st: &HostState, path: &str, query: &str) -> Response<Body> {

@@ -159,6 +159,15 @@ async fn a_refresh_reads_only_the_threads_that_grew() {
         s.requests
     );
     assert!(s.requests < first.requests);
+    // A creator none of whose posts grew has an unchanged first page: Mastodon's weak ETag
+    // comes back as a 304, and the stored posts stand.
+    assert!(s.not_modified > 0, "{s:?}");
+    assert!(
+        s.bytes < first.bytes / 2,
+        "{} of {} bytes",
+        s.bytes,
+        first.bytes
+    );
     // Threads not read again keep their comments; the grown ones gained theirs.
     let after: Vec<usize> = (0..40).map(comments).collect();
     assert!(
