@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use crate::crawl_bench::bench_config;
 use crate::server::{WorldServer, loopback_hosts, spawn_with_bluesky};
-use crate::stats::round3;
+use crate::stats::{self, round3};
 use crate::world::{GROWN_SHARE, World};
 use scout::config::{BLUESKY_RATE, Config, MASTODON_RATE};
 use scout::crawl::plan;
@@ -43,12 +43,24 @@ fn scaled_config(scale: f64, appview: &str) -> Config {
     c
 }
 
-/// Requests that reached the Mastodon servers and the AppView since the last call.
-fn arrivals(srv: &WorldServer, appview: usize) -> (u64, u64) {
+/// What reached the servers since the last call: requests at the Mastodon servers and at the
+/// AppView, and politeness measured there — 1-s windows over rate + burst on any host.
+struct Arrivals {
+    mastodon: u64,
+    bluesky: u64,
+    windows_over_limit: usize,
+}
+
+fn arrivals(srv: &WorldServer, appview: usize, scale: f64) -> Arrivals {
     let log = srv.log.snapshot(true);
-    let bsky = log[appview].len() as u64;
-    let total: u64 = log.iter().map(|h| h.len() as u64).sum();
-    (total - bsky, bsky)
+    let (masto, bsky) = log.split_at(appview);
+    let m = stats::fidelity(masto, MASTODON_RATE.rate * scale, MASTODON_RATE.burst);
+    let b = stats::fidelity(bsky, BLUESKY_RATE.rate * scale, BLUESKY_RATE.burst);
+    Arrivals {
+        mastodon: m.requests as u64,
+        bluesky: b.requests as u64,
+        windows_over_limit: m.violations + b.violations,
+    }
 }
 
 fn per(n: u64, d: u64) -> f64 {
@@ -58,8 +70,7 @@ fn per(n: u64, d: u64) -> f64 {
 struct Phase<'a> {
     summary: &'a CrawlSummary,
     planned: &'a plan::Plan,
-    /// Requests counted at the Mastodon servers and at the AppView.
-    arrived: (u64, u64),
+    arrived: Arrivals,
     /// Creators on Mastodon and on Bluesky.
     creators: (u64, u64),
 }
@@ -70,8 +81,9 @@ fn phase(p: &Phase<'_>, scale: f64) -> Value {
     json!({
         "requests": s.requests,
         "requests_per_creator": per(s.requests, all),
-        "mastodon_requests_per_creator": per(p.arrived.0, p.creators.0),
-        "bluesky_requests_per_creator": per(p.arrived.1, p.creators.1),
+        "mastodon_requests_per_creator": per(p.arrived.mastodon, p.creators.0),
+        "bluesky_requests_per_creator": per(p.arrived.bluesky, p.creators.1),
+        "windows_over_rate_plus_burst": p.arrived.windows_over_limit,
         "not_modified": s.not_modified,
         "body_bytes": s.bytes,
         "planned_requests": planned.requests,
@@ -144,7 +156,7 @@ pub async fn run(creators: u64, seed: u64, scale: f64, index_dir: &Path) -> scou
         &Phase {
             summary: &first,
             planned: &planned,
-            arrived: arrivals(&srv, appview),
+            arrived: arrivals(&srv, appview, scale),
             creators: split,
         },
         scale,
@@ -153,7 +165,9 @@ pub async fn run(creators: u64, seed: u64, scale: f64, index_dir: &Path) -> scou
     // Night 1: about a tenth of the posts gained a reply; refresh everyone.
     world.day.store(1, Ordering::Relaxed);
     let (second, planned) = refresh_all(&config, &index).await?;
-    let arrived = arrivals(&srv, appview);
+    let arrived = arrivals(&srv, appview, scale);
+    let masto_rpc = arrived.mastodon as f64 / split.0.max(1) as f64;
+    let bsky_rpc = arrived.bluesky as f64 / split.1.max(1) as f64;
     let refresh = phase(
         &Phase {
             summary: &second,
@@ -163,8 +177,6 @@ pub async fn run(creators: u64, seed: u64, scale: f64, index_dir: &Path) -> scou
         },
         scale,
     );
-    let masto_rpc = arrived.0 as f64 / split.0.max(1) as f64;
-    let bsky_rpc = arrived.1 as f64 / split.1.max(1) as f64;
 
     // Night 2: the same again with Bluesky's batch calls off (what they save).
     world.day.store(2, Ordering::Relaxed);
@@ -174,7 +186,7 @@ pub async fn run(creators: u64, seed: u64, scale: f64, index_dir: &Path) -> scou
         &Phase {
             summary: &third,
             planned: &planned,
-            arrived: arrivals(&srv, appview),
+            arrived: arrivals(&srv, appview, scale),
             creators: split,
         },
         scale,
