@@ -67,23 +67,19 @@ fn per(n: u64, d: u64) -> f64 {
     round3(n as f64 / d.max(1) as f64)
 }
 
-struct Phase<'a> {
-    summary: &'a CrawlSummary,
-    planned: &'a plan::Plan,
-    arrived: Arrivals,
-    /// Creators on Mastodon and on Bluesky.
-    creators: (u64, u64),
-}
-
-fn phase(p: &Phase<'_>, scale: f64) -> Value {
-    let (s, planned) = (p.summary, p.planned);
-    let all = p.creators.0 + p.creators.1;
+fn phase(
+    s: &CrawlSummary,
+    planned: &plan::Plan,
+    arrived: &Arrivals,
+    (mastodon, bluesky): (u64, u64),
+    scale: f64,
+) -> Value {
     json!({
         "requests": s.requests,
-        "requests_per_creator": per(s.requests, all),
-        "mastodon_requests_per_creator": per(p.arrived.mastodon, p.creators.0),
-        "bluesky_requests_per_creator": per(p.arrived.bluesky, p.creators.1),
-        "windows_over_rate_plus_burst": p.arrived.windows_over_limit,
+        "requests_per_creator": per(s.requests, mastodon + bluesky),
+        "mastodon_requests_per_creator": per(arrived.mastodon, mastodon),
+        "bluesky_requests_per_creator": per(arrived.bluesky, bluesky),
+        "windows_over_rate_plus_burst": arrived.windows_over_limit,
         "not_modified": s.not_modified,
         "body_bytes": s.bytes,
         "planned_requests": planned.requests,
@@ -152,45 +148,25 @@ pub async fn run(creators: u64, seed: u64, scale: f64, index_dir: &Path) -> scou
     )
     .await?;
     let first_secs = started.elapsed().as_secs_f64();
-    let initial = phase(
-        &Phase {
-            summary: &first,
-            planned: &planned,
-            arrived: arrivals(&srv, appview, scale),
-            creators: split,
-        },
-        scale,
-    );
+    // What reached the servers during a phase, and its report.
+    let measure = |s: &CrawlSummary, p: &plan::Plan| {
+        let arrived = arrivals(&srv, appview, scale);
+        (phase(s, p, &arrived, split, scale), arrived)
+    };
+    let (initial, _) = measure(&first, &planned);
 
     // Night 1: about a tenth of the posts gained a reply; refresh everyone.
     world.day.store(1, Ordering::Relaxed);
     let (second, planned) = refresh_all(&config, &index).await?;
-    let arrived = arrivals(&srv, appview, scale);
+    let (refresh, arrived) = measure(&second, &planned);
     let masto_rpc = arrived.mastodon as f64 / split.0.max(1) as f64;
     let bsky_rpc = arrived.bluesky as f64 / split.1.max(1) as f64;
-    let refresh = phase(
-        &Phase {
-            summary: &second,
-            planned: &planned,
-            arrived,
-            creators: split,
-        },
-        scale,
-    );
 
     // Night 2: the same again with Bluesky's batch calls off (what they save).
     world.day.store(2, Ordering::Relaxed);
     config.sources.bluesky.batch_refresh = false;
     let (third, planned) = refresh_all(&config, &index).await?;
-    let unbatched = phase(
-        &Phase {
-            summary: &third,
-            planned: &planned,
-            arrived: arrivals(&srv, appview, scale),
-            creators: split,
-        },
-        scale,
-    );
+    let (unbatched, _) = measure(&third, &planned);
 
     // One night at the documented limit: each host covers 8 h × rate ÷ requests per
     // creator; with the spread above the flagship Mastodon server fills first.

@@ -100,23 +100,12 @@ pub async fn spawn(
     port: u16,
     anchor: chrono::DateTime<chrono::Utc>,
 ) -> std::io::Result<WorldServer> {
-    spawn_weighted(seed, creators, ips, port, anchor, Vec::new()).await
+    spawn_with_bluesky(seed, creators, ips, port, anchor, Vec::new(), None).await
 }
 
-/// [`spawn`] with creators spread over the hosts by `host_weights` (see `World::host_of`).
-pub async fn spawn_weighted(
-    seed: u64,
-    creators: u64,
-    ips: &[IpAddr],
-    port: u16,
-    anchor: chrono::DateTime<chrono::Utc>,
-    host_weights: Vec<u64>,
-) -> std::io::Result<WorldServer> {
-    spawn_with_bluesky(seed, creators, ips, port, anchor, host_weights, None).await
-}
-
-/// [`spawn_weighted`] where host `bluesky_host` is a Bluesky AppView: its creators are
-/// Bluesky accounts, answered over XRPC.
+/// [`spawn`] with creators spread over the hosts by `host_weights` (see `World::host_of`), and
+/// host `bluesky_host`, if any, a Bluesky AppView: its creators are Bluesky accounts, answered
+/// over XRPC.
 pub async fn spawn_with_bluesky(
     seed: u64,
     creators: u64,

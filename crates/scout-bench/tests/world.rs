@@ -230,6 +230,22 @@ async fn a_bluesky_refresh_batches_profiles_and_counts() {
     let first = appview_requests() / 2;
     assert!(first <= bsky.len() * 12, "{first} requests");
 
+    // As if the first account had published its newest post since the first crawl: the
+    // stored postsCount no longer matches, so the batched refresh reads its feed page (the
+    // batch calls alone would not find the post).
+    let moved = w.bluesky_profile_url(bsky[0]);
+    let stored = indexes[0].get(&moved).unwrap().unwrap();
+    let mut raw = stored.raw.unwrap();
+    raw.posts.remove(0);
+    raw.posts_count = raw.posts_count.map(|n| n - 1);
+    let mut writer = indexes[0].writer().unwrap();
+    writer.upsert(&stored.record, &raw).unwrap();
+    writer.commit(None).unwrap();
+    drop(writer);
+    indexes[0].reload().unwrap();
+    let n = |x: &CreatorIndex| x.get(&moved).unwrap().unwrap().raw.unwrap().posts.len();
+    assert_eq!(n(&indexes[0]) + 1, n(&indexes[1]));
+
     // A night passes; one index is refreshed with batching, the other without.
     w.day.store(1, std::sync::atomic::Ordering::Relaxed);
     let mut counts = Vec::new();
@@ -268,6 +284,7 @@ async fn a_bluesky_refresh_batches_profiles_and_counts() {
                     .collect()
             };
         assert_eq!(view(&got[0]), view(&got[1]), "{url}");
+        assert_eq!(got[0].posts_count, got[1].posts_count, "{url}");
         assert_eq!(got[0].followers, got[1].followers);
         let c = w.creator(i);
         let served: usize = (0..c.posts).map(|j| w.post(&c, j).comments.len()).sum();
