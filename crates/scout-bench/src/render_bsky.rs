@@ -137,11 +137,12 @@ pub fn profile(w: &World, i: u64) -> Value {
     })
 }
 
-fn post_view(w: &World, c: &CreatorSpec, p: &PostSpec) -> Value {
+/// `app.bsky.richtext.facet#tag` facets for the `#tag`s in `text` (byte offsets).
+pub fn tag_facets(text: &str, hashtags: &[String]) -> Value {
     let mut facets = Vec::new();
-    for t in &p.hashtags {
+    for t in hashtags {
         let tag = format!("#{t}");
-        if let Some(start) = p.text.find(&tag) {
+        if let Some(start) = text.find(&tag) {
             facets.push(json!({
                 "$type": "app.bsky.richtext.facet",
                 "index": {"byteStart": start, "byteEnd": start + tag.len()},
@@ -149,6 +150,10 @@ fn post_view(w: &World, c: &CreatorSpec, p: &PostSpec) -> Value {
             }));
         }
     }
+    Value::Array(facets)
+}
+
+fn post_view(w: &World, c: &CreatorSpec, p: &PostSpec) -> Value {
     json!({
         "uri": w.bsky_post_uri(c.index, p.index),
         "cid": format!("bafyworld{}x{}", c.index, p.index),
@@ -158,7 +163,7 @@ fn post_view(w: &World, c: &CreatorSpec, p: &PostSpec) -> Value {
             "text": p.text,
             "createdAt": time(p.published_at),
             "langs": [LANGS[p.lang]],
-            "facets": facets,
+            "facets": tag_facets(&p.text, &p.hashtags),
         },
         "replyCount": p.comments.len(),
         "repostCount": p.shares,
