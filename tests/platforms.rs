@@ -11,6 +11,7 @@
 
 mod edge_cases;
 mod peertube;
+mod real_batch;
 mod real_data;
 mod real_served;
 mod world;
@@ -40,6 +41,7 @@ pub async fn read(url: &str, config: &Config) -> SourceOutput {
         config,
         read_in_full: &everyone,
         known: &|_| None,
+        bluesky_batches: None,
     };
     scout::sources::read(&url::Url::parse(url).expect("url"), &ctx).await
 }
@@ -52,6 +54,7 @@ pub async fn read_feed_at(url: &str, config: &Config) -> SourceOutput {
         config,
         read_in_full: &everyone,
         known: &|_| None,
+        bluesky_batches: None,
     };
     let resp = fetcher
         .get(&url::Url::parse(url).expect("url"))
