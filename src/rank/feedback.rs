@@ -3,17 +3,21 @@
 //!
 //! A niche outside the taxonomy has no synonyms, so creators who write it in other words or
 //! another language ("escalada en bloque", "V60 y espresso" for "specialty coffee") match
-//! the typed words only now and then, and rank below bios that merely name the niche. The
-//! creators whose own posts are mostly on the query ([`FEEDBACK_CREATORS`] with query focus
-//! ≥ [`FEEDBACK_MIN_FOCUS`]) write the niche's vocabulary; its distinctive words — used by
-//! at least [`FEEDBACK_MIN_CREATOR_SHARE`] of them and at least [`FEEDBACK_MIN_LIFT`] times
-//! more common among them than among all creators — become expansion terms, weighted by
-//! the share of the feedback creators' posts using them × ln(lift), the best 1. They widen a
-//! second retrieval (boosted at most [`FEEDBACK_RETRIEVAL_WEIGHT`] of a typed word) and count
-//! towards query focus (see [`super::focus`]); they never replace the typed words.
+//! the typed words only now and then, and rank below bios that merely name the niche. So,
+//! for a query naming no taxonomy niche: in each language, the candidates most focused on
+//! the query (up to [`FEEDBACK_CREATORS`], focus ≥ [`FEEDBACK_MIN_FOCUS`], at least
+//! [`FEEDBACK_MIN_CREATORS`]) are the feedback creators. The words of their posts on the
+//! query (each post weighted by how well it matches) that at least [`FEEDBACK_MIN_CREATORS`]
+//! and [`FEEDBACK_MIN_CREATOR_SHARE`] of them use, that are at least [`FEEDBACK_MIN_LIFT`]
+//! times more common among them than among the creators of their language, and that are not
+//! numbers become expansion terms: weight = mean post share × ln(lift), the best 1, at most
+//! [`FEEDBACK_TERMS`] per language. They widen a second retrieval (boosted at most
+//! [`FEEDBACK_RETRIEVAL_WEIGHT`] of a typed word) and count towards query focus (see
+//! [`super::focus`]); they never replace the typed words.
 //!
-//! Cost per query: the feedback creators' own posts (a few stored documents, bio and posts
-//! only), one more retrieval and one more focus pass over its candidates.
+//! Cost per expanded query: the feedback creators' own posts (a few stored documents, bio and
+//! posts only; only the posts on the query are analysed), one more retrieval and one more
+//! focus pass over its candidates.
 
 use std::collections::{BTreeSet, HashMap};
 
