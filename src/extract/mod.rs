@@ -116,14 +116,12 @@ impl Extractor {
         // Language.
         let post_langs: Vec<Option<String>> = views.iter().map(|v| v.lang.clone()).collect();
         let language = language::creator_language(raw, &post_langs);
-        let audience: Vec<String> = raw
-            .posts
-            .iter()
-            .flat_map(|p| &p.comments)
-            .filter(|c| !c.by_creator)
-            .filter_map(|c| language::detect(&c.text, None))
-            .collect();
-        let audience_languages = language::shares(audience.iter().map(String::as_str));
+        let audience_languages = language::audience_languages(
+            raw.posts
+                .iter()
+                .flat_map(|p| &p.comments)
+                .filter(|c| !c.by_creator),
+        );
 
         // Niches and themes.
         let labels: Vec<Vec<usize>> = views
