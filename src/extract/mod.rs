@@ -10,7 +10,8 @@
 //! | `language`, `audience_languages` | [`language`] |
 //! | `niches`, `niche_shares`, `theme_consistency` | [`taxonomy`], [`niches`] |
 //! | `themes` | [`themes`] |
-//! | `bot_comment_share`, `comment_quality`, `creator_reply_share` | [`comments`], [`comment_stats`] |
+//! | `bot_comment_share`, `comment_quality` | [`comments`], [`comment_stats`] |
+//! | `creator_reply_share` | [`reply_share`] |
 //! | `engagement_rate`, `tier`, `posts_per_week`, `inflated` | [`engagement`] |
 //! | `sponsored_share`, `undisclosed_sponsored_posts`, `unclear_disclosure_posts` | [`sponsorship`] |
 //! | `emails`, `location` | [`contacts`] |
@@ -27,6 +28,7 @@ pub mod language;
 pub mod markets;
 pub mod matcher;
 pub mod niches;
+pub mod reply_share;
 pub mod safety;
 pub mod sponsorship;
 pub mod taxonomy;
