@@ -63,7 +63,23 @@ async fn demo_world_replies_audience_links_and_cjk() {
     // Replies to others are kept apart; posts_indexed counts own posts (self-thread included).
     let selva = index.get(&bsky("selvaencasa")).unwrap().unwrap();
     assert_eq!(selva.record.posts_indexed, 6);
-    assert_eq!(selva.raw.unwrap().conversation.len(), 2);
+    let raw = selva.raw.unwrap();
+    assert_eq!(raw.conversation.len(), 2);
+    // Her answer to Ramón under her own post names the comment and its author; of the five
+    // threads under her posts (Kai's, Ramón's two, a spammer's, Petal's) she answered one.
+    let answer = raw
+        .conversation
+        .iter()
+        .find(|p| p.in_reply_to_author.as_deref() == Some(bsky("ramon-verde").as_str()))
+        .expect("the answer to Ramón");
+    assert!(
+        answer
+            .in_reply_to
+            .as_deref()
+            .unwrap()
+            .ends_with("/3lp3eaxv2ks2y")
+    );
+    assert_eq!(selva.record.creator_reply_share, Some(0.2));
 
     // The YouTube channel is linked only from a post of @lumen_skin: followed like a mention.
     let hana = "https://www.youtube.com/channel/UCh4dK8sMpQ2nV7xR1tJ9wLe";
