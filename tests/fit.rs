@@ -4,9 +4,7 @@
 //! tell them apart. Also the same filters over HTTP, the CSV export and the CLI, and the
 //! page-wise exactness of the post-reading stage on a synthetic index.
 
-use scout::cli::demo::demo_seeds;
 use scout::config::Config;
-use scout::crawl::{CrawlOptions, crawl};
 use scout::extract::Extractor;
 use scout::index::CreatorIndex;
 use scout::model::{CreatorRecord, Platform, Post, RawProfile};
@@ -22,19 +20,7 @@ async fn fit_index() -> (tempfile::TempDir, CreatorIndex, Config) {
     let mut cfg = common::test_config();
     cfg.crawl.rate_per_host = 500.0;
     cfg.crawl.burst = 20;
-    let dir = common::tempdir();
-    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
-    let seeds = demo_seeds(&world, &server.base()).unwrap();
-    let s = crawl(
-        &cfg,
-        &index,
-        CrawlOptions {
-            seeds,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (dir, index, s) = common::crawl_demo_seeds(&world, &server, &cfg).await;
     assert_eq!(s.creators_new, 12, "{s:?}");
     (dir, index, cfg)
 }

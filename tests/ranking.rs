@@ -2,7 +2,7 @@
 //! keyword-stuffed bio, a bot-inflated account or an inactive creator first, the ranker must
 //! not. Also multilingual queries and lookalikes.
 
-use scout::cli::demo::{demo_config, demo_seeds};
+use scout::cli::demo::demo_config;
 use scout::config::Config;
 use scout::crawl::{CrawlOptions, crawl};
 use scout::index::CreatorIndex;
@@ -16,19 +16,7 @@ pub async fn demo_index() -> (tempfile::TempDir, CreatorIndex, Config) {
     let server = common::serve(&world).await;
     let mut cfg = demo_config(&common::test_config(), &server.base());
     cfg.crawl.rate_per_host = 500.0;
-    let dir = common::tempdir();
-    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
-    let seeds = demo_seeds(&world, &server.base()).unwrap();
-    let s = crawl(
-        &cfg,
-        &index,
-        CrawlOptions {
-            seeds,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (dir, index, s) = common::crawl_demo_seeds(&world, &server, &cfg).await;
     assert!(s.creators_new >= 20, "{s:?}");
     (dir, index, cfg)
 }

@@ -169,6 +169,7 @@ pub async fn crawl(
         writer.generation(),
     )
     .await?;
+    let checkpoint = Checkpoint { index, key };
 
     let shard = opts.shard;
     let wants = move |url: &str| in_shard(url, shard);
@@ -228,15 +229,7 @@ pub async fn crawl(
             // Other workers hold leases that may lead to more: commit ours (so they do not
             // keep the crawl open) and ask again shortly.
             if writer.pending() > 0 || frontier.has_uncommitted() {
-                commit_batch(
-                    index,
-                    &mut writer,
-                    &frontier,
-                    &inflight,
-                    &key,
-                    &summary,
-                    false,
-                )?;
+                checkpoint.save(&mut writer, &frontier, &inflight, &summary, false)?;
                 last_commit = Instant::now();
             }
             if let Err(e) = frontier.committed().await {
@@ -281,15 +274,7 @@ pub async fn crawl(
 
         let overdue = shared && last_commit.elapsed() > keep_alive;
         if writer.pending() >= c.commit_every || overdue {
-            commit_batch(
-                index,
-                &mut writer,
-                &frontier,
-                &inflight,
-                &key,
-                &summary,
-                false,
-            )?;
+            checkpoint.save(&mut writer, &frontier, &inflight, &summary, false)?;
             last_commit = Instant::now();
             if lost.is_none()
                 && let Err(e) = frontier.committed().await
@@ -335,15 +320,8 @@ pub async fn crawl(
     outbox.write()?;
     // Work committed before the frontier was lost is kept; the lease of the rest expires and
     // the URLs return to the queue for the next run (or another worker).
-    commit_batch(
-        index,
-        &mut writer,
-        &frontier,
-        &inflight,
-        &key,
-        &summary,
-        !summary.stopped_at_deadline && lost.is_none(),
-    )?;
+    let complete = !summary.stopped_at_deadline && lost.is_none();
+    checkpoint.save(&mut writer, &frontier, &inflight, &summary, complete)?;
     writer.close()?;
     // Validators only save requests; failing to keep them is not worth failing the crawl.
     if let Err(e) = super::state::save_validators(index.path(), &fetcher.export_validators()) {
@@ -423,31 +401,41 @@ async fn feed(
     Ok(())
 }
 
-fn commit_batch(
-    index: &CreatorIndex,
-    writer: &mut crate::index::CreatorWriter,
-    frontier: &Frontier,
-    inflight: &HashMap<String, u32>,
-    key: &str,
-    summary: &CrawlSummary,
-    complete: bool,
-) -> Result<()> {
-    // A shared frontier keeps its state in Redis; a local one beside the index.
-    if let Some(local) = frontier.as_local() {
-        let mut pending = local.pending();
-        pending.extend(inflight.iter().map(|(u, d)| (u.clone(), *d)));
-        let st = CrawlState {
-            key: key.to_string(),
-            generation: writer.generation() + 1,
-            pending,
-            seen: local.seen_urls(),
-            complete,
-        };
-        state::write_next(index.path(), &st)?;
+/// Where a crawl's batches are committed: the index and the resume key.
+struct Checkpoint<'a> {
+    index: &'a CreatorIndex,
+    key: String,
+}
+
+impl Checkpoint<'_> {
+    /// Commit the writer's batch together with the resume state (the frontier's pending and
+    /// in-flight URLs), so a killed crawl continues from here.
+    fn save(
+        &self,
+        writer: &mut crate::index::CreatorWriter,
+        frontier: &Frontier,
+        inflight: &HashMap<String, u32>,
+        summary: &CrawlSummary,
+        complete: bool,
+    ) -> Result<()> {
+        let (index, key) = (self.index, self.key.as_str());
+        // A shared frontier keeps its state in Redis; a local one beside the index.
+        if let Some(local) = frontier.as_local() {
+            let mut pending = local.pending();
+            pending.extend(inflight.iter().map(|(u, d)| (u.clone(), *d)));
+            let st = CrawlState {
+                key: key.to_string(),
+                generation: writer.generation() + 1,
+                pending,
+                seen: local.seen_urls(),
+                complete,
+            };
+            state::write_next(index.path(), &st)?;
+        }
+        let last = complete.then(|| serde_json::to_value(summary).expect("summary serialises"));
+        writer.commit(last)?;
+        state::promote(index.path())?;
+        index.reload()?;
+        Ok(())
     }
-    let last = complete.then(|| serde_json::to_value(summary).expect("summary serialises"));
-    writer.commit(last)?;
-    state::promote(index.path())?;
-    index.reload()?;
-    Ok(())
 }

@@ -153,3 +153,24 @@ pub async fn crawled_world(n: usize, cfg: &Config) -> CrawledWorld {
         seeds,
     }
 }
+
+/// Crawl a served fixture world from its demo seeds (`seeds.txt`) into a fresh index.
+pub async fn crawl_demo_seeds(
+    world: &std::path::Path,
+    server: &FixtureServer,
+    cfg: &Config,
+) -> (
+    tempfile::TempDir,
+    scout::index::CreatorIndex,
+    scout::crawl::CrawlSummary,
+) {
+    let dir = tempdir();
+    let index = scout::index::CreatorIndex::open_or_create(dir.path()).unwrap();
+    let seeds = scout::cli::demo::demo_seeds(world, &server.base()).unwrap();
+    let opts = scout::crawl::CrawlOptions {
+        seeds,
+        ..Default::default()
+    };
+    let summary = scout::crawl::crawl(cfg, &index, opts).await.unwrap();
+    (dir, index, summary)
+}

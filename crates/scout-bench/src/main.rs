@@ -108,8 +108,8 @@ enum Cmd {
         creators: u64,
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
-        #[arg(long, default_value = "web")]
-        format: String,
+        #[arg(long, default_value = "web", value_parser = parse_format)]
+        format: Format,
         #[arg(long, default_value_t = 64)]
         concurrency: usize,
         #[arg(long, default_value = "target/bench/crawl-index")]
@@ -153,8 +153,8 @@ enum Cmd {
         creators: u64,
         #[arg(long, default_value_t = DEFAULT_SEED)]
         seed: u64,
-        #[arg(long, default_value = "web")]
-        format: String,
+        #[arg(long, default_value = "web", value_parser = parse_format)]
+        format: Format,
     },
     /// Extraction cost per post, per signal.
     Extract {
@@ -215,11 +215,11 @@ enum Cmd {
     },
 }
 
-fn parse_format(s: &str) -> Option<Format> {
+fn parse_format(s: &str) -> Result<Format, String> {
     match s {
-        "web" => Some(Format::Web),
-        "mastodon" => Some(Format::Mastodon),
-        _ => None,
+        "web" => Ok(Format::Web),
+        "mastodon" => Ok(Format::Mastodon),
+        _ => Err(format!("unknown format {s} (web | mastodon)")),
     }
 }
 
@@ -332,12 +332,6 @@ fn main() -> ExitCode {
             concurrency,
             index,
         } => {
-            let Some(format) = parse_format(&format) else {
-                return fail(
-                    "crawl",
-                    format!("unknown --format {format} (web | mastodon)"),
-                );
-            };
             let world = World::new(seed, creators, hosts, World::today());
             let rt = runtime(workers());
             match rt.block_on(crawl_bench::throughput(
@@ -387,12 +381,6 @@ fn main() -> ExitCode {
             seed,
             format,
         } => {
-            let Some(format) = parse_format(&format) else {
-                return fail(
-                    "seeds",
-                    format!("unknown --format {format} (web | mastodon)"),
-                );
-            };
             let world = World::new(seed, creators, hosts, World::today());
             for s in world.seeds(creators, format) {
                 println!("{s}");
