@@ -146,7 +146,8 @@ pub fn comment_stats(raw: &RawProfile) -> CommentStats {
     st
 }
 
-fn author_key(c: &Comment) -> &str {
+/// Who wrote a comment: their profile URL, else their handle; empty when unknown.
+pub(crate) fn author_key(c: &Comment) -> &str {
     match c.author_url.as_deref() {
         Some(u) if !u.is_empty() => u,
         _ => &c.author_handle,
@@ -156,18 +157,8 @@ fn author_key(c: &Comment) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::reply_share::tests::c;
     use crate::model::Post;
-
-    fn c(id: &str, parent: Option<&str>, author: &str, text: &str, by_creator: bool) -> Comment {
-        Comment {
-            id: id.into(),
-            parent_id: parent.map(Into::into),
-            author_handle: author.into(),
-            text: text.into(),
-            by_creator,
-            ..Default::default()
-        }
-    }
 
     #[test]
     fn repeated_text_across_accounts_is_generic() {

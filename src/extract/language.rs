@@ -201,11 +201,10 @@ pub fn audience_languages<'a>(
     // Commenter → (their comments, pooled text, declared languages).
     let mut by_author: BTreeMap<String, (usize, String, Vec<String>)> = BTreeMap::new();
     for (i, c) in comments.into_iter().enumerate() {
-        let key = match (c.author_url.as_deref(), c.author_handle.as_str()) {
-            (Some(u), _) if !u.is_empty() => u.to_string(),
-            (_, h) if !h.is_empty() => h.to_string(),
+        let key = match super::comment_stats::author_key(c) {
             // Unknown authors are distinct people (keyed by position, never a real URL).
-            _ => format!(" #{i}"),
+            "" => format!(" #{i}"),
+            k => k.to_string(),
         };
         let e = by_author.entry(key).or_default();
         e.0 += 1;

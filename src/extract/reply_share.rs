@@ -186,10 +186,17 @@ fn credit_timeline_replies(posts: &[Post], threads: &mut [PostThreads], conversa
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn c(id: &str, parent: Option<&str>, author: &str, text: &str, by_creator: bool) -> Comment {
+    /// A comment for tests (also `comment_stats`'s): author `author`, at `https://x.example/@author`.
+    pub(crate) fn c(
+        id: &str,
+        parent: Option<&str>,
+        author: &str,
+        text: &str,
+        by_creator: bool,
+    ) -> Comment {
         Comment {
             id: id.into(),
             parent_id: parent.map(Into::into),

@@ -282,23 +282,18 @@ impl RankWorld {
 
 /// What a creator says when answering someone, in their language.
 fn reply_text(rng: &mut Rng, lang: &str) -> String {
-    let pool = if lang == "es" {
-        vocab::REPLIES_ES
-    } else {
-        vocab::REPLIES_EN
-    };
-    rng.pick(pool).to_string()
+    in_language(rng, lang, vocab::REPLIES_EN, vocab::REPLIES_ES)
 }
 
 /// What a creator writes under a peer's post, in their language (one draw, as
 /// [`reply_text`], so the rest of the world stays as generated).
 fn peer_text(rng: &mut Rng, lang: &str) -> String {
-    let pool = if lang == "es" {
-        vocab::PEER_ES
-    } else {
-        vocab::PEER_EN
-    };
-    rng.pick(pool).to_string()
+    in_language(rng, lang, vocab::PEER_EN, vocab::PEER_ES)
+}
+
+/// One line of `es` for a Spanish speaker, else of `en` (one random draw).
+fn in_language(rng: &mut Rng, lang: &str, en: &[&str], es: &[&str]) -> String {
+    rng.pick(if lang == "es" { es } else { en }).to_string()
 }
 
 /// People do not repeat a remark word for word: an expert's remark gets an opening and a
