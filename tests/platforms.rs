@@ -13,6 +13,7 @@
 
 mod edge_cases;
 mod peertube;
+mod real_batch;
 mod real_data;
 mod real_replies;
 mod real_served;
@@ -43,6 +44,7 @@ pub async fn read(url: &str, config: &Config) -> SourceOutput {
         config,
         read_in_full: &everyone,
         known: &|_| None,
+        bluesky_batches: None,
     };
     scout::sources::read(&url::Url::parse(url).expect("url"), &ctx).await
 }
@@ -55,6 +57,7 @@ pub async fn read_feed_at(url: &str, config: &Config) -> SourceOutput {
         config,
         read_in_full: &everyone,
         known: &|_| None,
+        bluesky_batches: None,
     };
     let resp = fetcher
         .get(&url::Url::parse(url).expect("url"))
