@@ -246,23 +246,15 @@ fn langs_hint(record: &Value) -> Option<String> {
 /// else the DID in the URI). `(None, None)` for an original post.
 pub fn reply_parent(item: &Value) -> (Option<String>, Option<String>) {
     let view = item.get("reply").and_then(|r| r.get("parent"));
-    let record_ref = item
-        .get("post")
-        .and_then(|p| p.get("record"))
-        .and_then(|r| r.get("reply"))
-        .and_then(|r| r.get("parent"));
-    let uri = view
-        .and_then(|p| nonempty(s(p, "uri")))
-        .or_else(|| record_ref.and_then(|p| nonempty(s(p, "uri"))))
+    let record_ref = item.pointer("/post/record/reply/parent");
+    let uri = [view, record_ref]
+        .into_iter()
+        .flatten()
+        .find_map(|p| nonempty(s(p, "uri")))
         .map(str::to_string);
-    let author = view
-        .and_then(|p| p.get("author"))
-        .and_then(author_key)
-        .or_else(|| {
-            let (did, _) = split_at_uri(uri.as_deref()?)?;
-            Some(did.to_string())
-        })
-        .map(|k| profile_url(&k));
+    let did = || Some(split_at_uri(uri.as_deref()?)?.0.to_string());
+    let author = view.and_then(|p| p.get("author")).and_then(author_key);
+    let author = author.or_else(did).map(|k| profile_url(&k));
     (uri, author)
 }
 
