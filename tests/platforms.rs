@@ -4,6 +4,8 @@
 //!
 //! - `real_data`: every relevant response recorded from real servers (`common::realdata()`),
 //!   parsed one by one;
+//! - `real_replies`: what the recorded timelines say about replies (parents, declared
+//!   languages) and how it feeds `creator_reply_share`;
 //! - `real_served`: the recordings served exactly as the platform served them (paths, query
 //!   strings, `Link` headers) and read through the sources;
 //! - `edge_cases`: our own fixtures for what the recordings lack (`fixtures/platforms/`);
@@ -13,6 +15,7 @@ mod edge_cases;
 mod peertube;
 mod real_batch;
 mod real_data;
+mod real_replies;
 mod real_served;
 mod world;
 mod youtube_api;

@@ -448,6 +448,7 @@ impl World {
                         published_at: Some(cm.published_at),
                         likes: Some(cm.likes),
                         by_creator: cm.by_creator,
+                        lang_hint: None,
                     })
                     .collect::<Vec<_>>();
                 Post {
