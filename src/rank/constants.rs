@@ -30,8 +30,8 @@ pub const FOCUS_PROVEN_AT: f64 = 0.5;
 // --- Pseudo-relevance feedback (query expansion, see `super::feedback`) -----------------
 
 /// Expand only queries naming no taxonomy niche. The taxonomy's synonyms are curated across
-/// languages, so its niches gain little from feedback (+0.003 niche NDCG@10 on the ranking
-/// world, seed 12) while paying a second retrieval; a niche it does not know has nothing else.
+/// languages, so its niches gain little from feedback (a few thousandths of NDCG@10 on the
+/// ranking world) while paying a second retrieval; a niche it does not know has nothing else.
 pub const FEEDBACK_ONLY_OUTSIDE_TAXONOMY: bool = true;
 
 /// Feedback creators: the most query-focused candidates of each language, at most this
