@@ -77,15 +77,14 @@ pub fn counts() -> (u64, u64) {
     (HITS.load(Ordering::Relaxed), RUNS.load(Ordering::Relaxed))
 }
 
-/// The audience comments of `raw` (by others than the creator) whose language is detected:
-/// at most [`MAX_AUDIENCE_TEXTS`], evenly spread.
-pub fn audience_texts(raw: &crate::model::RawProfile) -> Vec<&str> {
-    let others: Vec<&str> = raw
+/// The comments of `raw` by others than the creator whose language is detected: at most
+/// [`MAX_AUDIENCE_TEXTS`], evenly spread.
+pub fn audience_comments(raw: &crate::model::RawProfile) -> Vec<&crate::model::Comment> {
+    let others: Vec<&crate::model::Comment> = raw
         .posts
         .iter()
         .flat_map(|p| &p.comments)
         .filter(|c| !c.by_creator)
-        .map(|c| c.text.as_str())
         .collect();
     evenly(others, MAX_AUDIENCE_TEXTS)
 }

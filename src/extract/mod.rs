@@ -10,7 +10,8 @@
 //! | `language`, `audience_languages` | [`language`] (its cost: [`lang_memo`]) |
 //! | `niches`, `niche_shares`, `theme_consistency` | [`taxonomy`], [`niches`] |
 //! | `themes` | [`themes`] |
-//! | `bot_comment_share`, `comment_quality`, `creator_reply_share` | [`comments`], [`comment_stats`] |
+//! | `bot_comment_share`, `comment_quality` | [`comments`], [`comment_stats`] |
+//! | `creator_reply_share` | [`reply_share`] |
 //! | `engagement_rate`, `tier`, `posts_per_week`, `inflated` | [`engagement`] |
 //! | `sponsored_share`, `undisclosed_sponsored_posts`, `unclear_disclosure_posts` | [`sponsorship`] |
 //! | `emails`, `location` | [`contacts`] |
@@ -28,6 +29,7 @@ pub mod language;
 pub mod markets;
 pub mod matcher;
 pub mod niches;
+pub mod reply_share;
 pub mod safety;
 pub mod sponsorship;
 pub mod taxonomy;
@@ -117,11 +119,7 @@ impl Extractor {
         // Language.
         let post_langs: Vec<Option<String>> = views.iter().map(|v| v.lang.clone()).collect();
         let language = language::creator_language(raw, &post_langs);
-        let audience: Vec<String> = lang_memo::audience_texts(raw)
-            .into_iter()
-            .filter_map(|t| language::detect(t, None))
-            .collect();
-        let audience_languages = language::shares(audience.iter().map(String::as_str));
+        let audience_languages = language::audience_languages(lang_memo::audience_comments(raw));
 
         // Niches and themes.
         let labels: Vec<Vec<usize>> = views

@@ -8,6 +8,7 @@
 pub mod cjk;
 pub mod doc;
 pub mod merge;
+pub mod post_terms;
 pub mod schema;
 pub mod signals;
 

@@ -3,9 +3,11 @@
 //! when the request describes the brand, the audience and brand fit signals (see [`fit`]).
 
 mod candidate;
+pub mod constants;
 pub mod csv_rows;
 pub mod evidence;
 pub mod expand;
+pub mod feedback;
 pub mod filters;
 pub mod fit;
 pub mod focus;

@@ -46,11 +46,9 @@ pub const SIGNALS: &[(&str, SignalFn)] = &[
             .map(|p| language::detect(&p.text, p.lang_hint.as_deref().or(hint)))
             .collect();
         black_box(language::creator_language(r, &langs));
-        let audience: Vec<String> = lang_memo::audience_texts(r)
-            .into_iter()
-            .filter_map(|t| language::detect(t, None))
-            .collect();
-        black_box(language::shares(audience.iter().map(String::as_str)));
+        black_box(language::audience_languages(lang_memo::audience_comments(
+            r,
+        )));
     }),
     ("niches and themes", |e, r| {
         let folded = folded_posts(r);
