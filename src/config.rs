@@ -268,6 +268,10 @@ pub struct ServerConfig {
     pub cors_origins: Vec<String>,
     pub request_timeout_secs: f64,
     pub header_timeout_secs: f64,
+    /// `/v1/search` answers kept for repeats, in MB of JSON (0 = no cache).
+    pub search_cache_mb: u64,
+    /// How long a cached answer may be served (the clock moves recency and date filters).
+    pub search_cache_secs: f64,
 }
 
 impl Default for ServerConfig {
@@ -278,6 +282,8 @@ impl Default for ServerConfig {
             cors_origins: Vec::new(),
             request_timeout_secs: 10.0,
             header_timeout_secs: 5.0,
+            search_cache_mb: 64,
+            search_cache_secs: 30.0,
         }
     }
 }

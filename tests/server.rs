@@ -2,6 +2,7 @@
 //! route, every bad-input case as a JSON 4xx, the token, CORS, limits, metrics, the OpenAPI
 //! document, and a commit by another index handle showing up in `/health` and in search.
 
+mod cache;
 pub mod http;
 mod robustness;
 pub mod world;
@@ -19,7 +20,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tower::ServiceExt;
 
 use self::http::{Answer, raw_get, raw_request};
-use self::world::{Sample, TestServer, WORLD, build_world, id_of, start, write_samples};
+use self::world::{NEWCOMER, TestServer, WORLD, build_world, id_of, start, write_samples};
 use crate::common;
 
 async fn world_server(config: &Config) -> (tempfile::TempDir, TestServer) {
@@ -365,23 +366,8 @@ async fn a_commit_by_another_writer_is_picked_up() {
     let before = raw_get(srv.addr, "/health", &[]).await.json();
     assert_eq!(before["generation"], 1);
 
-    let newcomer = Sample {
-        handle: "oatmilkoli",
-        name: "Oli Park",
-        followers: 12_000,
-        lang: "en",
-        audience: &[("en", 1.0)],
-        bio: "Zero-waste vegan skincare and oat milk experiments.",
-        posts: &["Oat milk face mask: vegan skincare on a student budget."],
-        comments: &["Trying this tonight!"],
-        niches: &["skincare"],
-        flags: &[],
-        sponsored: 0.0,
-        bots: 0.0,
-        email: None,
-    };
     let other = CreatorIndex::open_existing(dir.path()).unwrap();
-    write_samples(&other, &[&newcomer]);
+    write_samples(&other, &[&NEWCOMER]);
 
     let deadline = Instant::now() + Duration::from_secs(20);
     let health = loop {

@@ -27,6 +27,7 @@ use std::sync::LazyLock;
 
 use whatlang::{Detector, Lang};
 
+use super::lang_memo;
 use super::text::{is_url_token, round3};
 use crate::model::{Comment, RawProfile};
 
@@ -153,11 +154,17 @@ pub fn detect(text: &str, hint: Option<&str>) -> Option<String> {
     if cleaned.words < MIN_WORDS || cleaned.letters < MIN_LETTERS {
         return hint;
     }
-    let Some(info) = DETECTOR.detect(&cleaned.text) else {
+    // Once per distinct text (see `lang_memo`): the same verdict, remembered.
+    let Some(info) = lang_memo::verdict(&cleaned.text, |t| {
+        DETECTOR.detect(t).map(|i| lang_memo::Verdict {
+            code: iso639_1(i.lang()),
+            reliable: i.is_reliable(),
+        })
+    }) else {
         return hint;
     };
-    let found = iso639_1(info.lang()).map(str::to_string);
-    if info.is_reliable() || hint.is_none() {
+    let found = info.code.map(str::to_string);
+    if info.reliable || hint.is_none() {
         found.or(hint)
     } else {
         hint

@@ -7,7 +7,7 @@
 //!
 //! | signal | module |
 //! |---|---|
-//! | `language`, `audience_languages` | [`language`] |
+//! | `language`, `audience_languages` | [`language`] (its cost: [`lang_memo`]) |
 //! | `niches`, `niche_shares`, `theme_consistency` | [`taxonomy`], [`niches`] |
 //! | `themes` | [`themes`] |
 //! | `bot_comment_share`, `comment_quality` | [`comments`], [`comment_stats`] |
@@ -24,6 +24,7 @@ pub mod comments;
 pub mod contacts;
 pub mod engagement;
 pub mod growth;
+pub mod lang_memo;
 pub mod language;
 pub mod markets;
 pub mod matcher;
@@ -118,12 +119,7 @@ impl Extractor {
         // Language.
         let post_langs: Vec<Option<String>> = views.iter().map(|v| v.lang.clone()).collect();
         let language = language::creator_language(raw, &post_langs);
-        let audience_languages = language::audience_languages(
-            raw.posts
-                .iter()
-                .flat_map(|p| &p.comments)
-                .filter(|c| !c.by_creator),
-        );
+        let audience_languages = language::audience_languages(lang_memo::audience_comments(raw));
 
         // Niches and themes.
         let labels: Vec<Vec<usize>> = views

@@ -22,6 +22,7 @@ mod metrics;
 mod openapi;
 mod openapi_campaign;
 mod query;
+mod result_cache;
 mod routes;
 mod settings;
 
@@ -60,6 +61,8 @@ pub(crate) struct Inner {
     settings: Settings,
     metrics: Metrics,
     slots: Arc<Semaphore>,
+    /// `/v1/search` answers by (generation, query string); see `result_cache`.
+    pub(crate) results: result_cache::ResultCache,
     openapi: serde_json::Value,
     /// The generation the reader was last forced to (see `index_status`).
     seen_generation: AtomicU64,
@@ -79,6 +82,10 @@ impl AppState {
             openapi: openapi::spec(settings.token.is_some()),
             metrics: Metrics::default(),
             slots: Arc::new(Semaphore::new(Self::search_slots())),
+            results: result_cache::ResultCache::new(
+                settings.search_cache_bytes,
+                settings.search_cache_ttl,
+            ),
             seen_generation: AtomicU64::new(seen),
             campaigns_dir: crate::campaign::dir_for(index.path(), config.campaigns.dir.as_deref()),
             overexposure_share: config.campaigns.overexposure_share,

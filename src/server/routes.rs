@@ -11,8 +11,8 @@ use serde::Serialize;
 use super::error::AppError;
 use super::{AppState, query};
 use crate::model::CreatorRecord;
+use crate::rank::SearchRequest;
 use crate::rank::csv_rows::{CSV_HEADER, csv_row};
-use crate::rank::{SearchRequest, SearchResponse};
 
 /// Lookalikes returned when `limit` is not given.
 pub const DEFAULT_SIMILAR_LIMIT: usize = 10;
@@ -37,15 +37,47 @@ fn search_request(raw: Option<&str>) -> Result<SearchRequest, AppError> {
     )?)
 }
 
+/// A search answered as JSON, from the result cache when the same query string was answered
+/// on the same index generation moments ago (see `result_cache`). The JSON is written on the
+/// blocking pool with the search, so the async workers only move bytes.
 pub async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<SearchResponse>, AppError> {
+) -> Result<Response, AppError> {
     let req = search_request(raw.as_deref())?;
-    let resp = state
-        .search_task(move |s| s.ranker.search(&s.index, &req))
+    let cache = &state.0.results;
+    let key = raw.unwrap_or_default();
+    let generation = cache
+        .enabled()
+        .then(|| state.index().searcher().generation().generation_id());
+    if let Some(g) = generation
+        && let Some(body) = cache.get(g, &key)
+    {
+        return Ok(json_body(body));
+    }
+    let body = state
+        .search_task(move |s| {
+            let resp = s.ranker.search(&s.index, &req)?;
+            serde_json::to_vec(&resp)
+                .map(bytes::Bytes::from)
+                .map_err(|e| crate::Error::Other(format!("writing the search answer: {e}")))
+        })
         .await?;
-    Ok(Json(resp))
+    if let Some(g) = generation {
+        cache.put(g, &key, body.clone());
+    }
+    Ok(json_body(body))
+}
+
+fn json_body(body: bytes::Bytes) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// The same search as a spreadsheet, with the CLI's `--csv` columns.
@@ -212,12 +244,22 @@ pub async fn health(State(state): State<AppState>) -> Result<Response, AppError>
 
 pub async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
     let (docs, generation) = state.index_status().await?;
+    let mut text = state.metrics().render(docs, generation);
+    let (hits, misses) = state.0.results.counts();
+    text.push_str(&format!(
+        "# HELP scout_search_cache_hits_total /v1/search answers served from the result cache.\n\
+         # TYPE scout_search_cache_hits_total counter\n\
+         scout_search_cache_hits_total {hits}\n\
+         # HELP scout_search_cache_misses_total /v1/search answers computed (cache on).\n\
+         # TYPE scout_search_cache_misses_total counter\n\
+         scout_search_cache_misses_total {misses}\n"
+    ));
     Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics().render(docs, generation),
+        text,
     )
         .into_response())
 }

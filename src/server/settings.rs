@@ -18,6 +18,9 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     pub request_timeout: Duration,
     pub header_timeout: Duration,
+    /// Result cache budget in bytes (0 = off) and entry lifetime.
+    pub search_cache_bytes: usize,
+    pub search_cache_ttl: Duration,
 }
 
 fn positive_secs(key: &str, secs: f64) -> Result<Duration> {
@@ -72,6 +75,10 @@ impl Settings {
             cors_origins: c.cors_origins.clone(),
             request_timeout: positive_secs("server.request_timeout_secs", c.request_timeout_secs)?,
             header_timeout: positive_secs("server.header_timeout_secs", c.header_timeout_secs)?,
+            search_cache_bytes: usize::try_from(c.search_cache_mb.min(1 << 20))
+                .unwrap_or(usize::MAX)
+                .saturating_mul(1 << 20),
+            search_cache_ttl: positive_secs("server.search_cache_secs", c.search_cache_secs)?,
         })
     }
 

@@ -264,3 +264,20 @@ pub async fn start(config: &Config, dir: &Path) -> TestServer {
         stop: Some(tx),
     }
 }
+
+/// A creator another writer adds while the server runs (matches "vegan skincare", "oat milk").
+pub const NEWCOMER: Sample = Sample {
+    handle: "oatmilkoli",
+    name: "Oli Park",
+    followers: 12_000,
+    lang: "en",
+    audience: &[("en", 1.0)],
+    bio: "Zero-waste vegan skincare and oat milk experiments.",
+    posts: &["Oat milk face mask: vegan skincare on a student budget."],
+    comments: &["Trying this tonight!"],
+    niches: &["skincare"],
+    flags: &[],
+    sponsored: 0.0,
+    bots: 0.0,
+    email: None,
+};

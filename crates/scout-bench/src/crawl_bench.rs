@@ -144,6 +144,9 @@ pub async fn throughput(
         "creators_per_s": skipped.is_none().then(|| (indexed as f64 / secs).round()),
         "cpu_secs": cpu.map(stats::round3),
         "peak_rss_mb": stats::peak_rss_mb(),
+        // Language detection: texts answered from the memo vs model runs (see lang_memo).
+        "lang_remembered": scout::extract::lang_memo::counts().0,
+        "lang_detections": scout::extract::lang_memo::counts().1,
         "skipped": skipped,
         "summary": summary_json(&summary),
     }))

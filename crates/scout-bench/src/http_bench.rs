@@ -1,6 +1,8 @@
 //! `/v1/search` throughput under `wrk`: starts `scout serve` on a benchmark index, checks it
-//! answers, then lets wrk cycle through the 50 benchmark queries. Skips with a clear reason
-//! when `scout serve` is not built yet or wrk is not installed.
+//! answers, then lets wrk cycle through a seeded mix of distinct queries ([`query_mix`]: 1,200
+//! by default) — once with the result cache off, once with the default configuration (cache
+//! on) — and reports the server's peak RSS. Skips with a clear reason when `scout serve` is not
+//! built yet or wrk is not installed.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -9,22 +11,20 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::procs;
-use super::queries;
+use super::query_mix;
+use super::{procs, stats};
 
 fn skipped(why: impl Into<String>) -> Value {
     json!({"skipped": why.into()})
 }
 
-/// wrk's Lua script: each thread walks the query list from its own offset.
-pub fn wrk_script() -> String {
-    let paths: Vec<String> = queries::http_paths()
-        .iter()
-        .map(|p| format!("  {:?},", p))
-        .collect();
+/// wrk's Lua script: thread k walks the query list from offset 7,919·k (mod its length), so
+/// the threads do not ask for the same queries at the same moment.
+pub fn wrk_script(paths: &[String]) -> String {
+    let lines: Vec<String> = paths.iter().map(|p| format!("  {:?},", p)).collect();
     format!(
-        "local paths = {{\n{}\n}}\nlocal i = math.random(#paths)\nrequest = function()\n  i = (i % #paths) + 1\n  return wrk.format(\"GET\", paths[i])\nend\n",
-        paths.join("\n")
+        "local paths = {{\n{}\n}}\nlocal i = 0\nlocal threads = 0\nsetup = function(thread)\n  thread:set(\"start\", threads * 7919)\n  threads = threads + 1\nend\ninit = function(args)\n  i = (tonumber(start) or 0) % #paths\nend\nrequest = function()\n  i = (i % #paths) + 1\n  return wrk.format(\"GET\", paths[i])\nend\n",
+        lines.join("\n")
     )
 }
 
@@ -63,25 +63,56 @@ pub fn parse_wrk(out: &str) -> Value {
     v
 }
 
-/// Run the HTTP benchmark; `scout_bin` is the release `scout` binary.
-pub fn run(scout_bin: &Path, index_dir: &Path, work: &Path, secs: u32, connections: u32) -> Value {
-    if !scout_bin.is_file() {
+/// What one HTTP benchmark run is given.
+pub struct HttpOptions<'a> {
+    /// The release `scout` binary.
+    pub scout_bin: &'a Path,
+    pub index_dir: &'a Path,
+    pub work: &'a Path,
+    pub secs: u32,
+    pub connections: u32,
+    /// Distinct queries wrk cycles through, and their seed.
+    pub queries: usize,
+    pub seed: u64,
+}
+
+/// Run the HTTP benchmark twice: result cache off, then the default server (cache on). The
+/// top-level figures are the cache-off run's (what the ranker sustains); `cache_on` beside.
+pub fn run(o: &HttpOptions) -> Value {
+    let paths = query_mix::http_paths(&query_mix::generate(o.queries, o.seed));
+    let script = o.work.join("wrk_search.lua");
+    if let Err(e) = std::fs::write(&script, wrk_script(&paths)) {
+        return skipped(format!("cannot write {}: {e}", script.display()));
+    }
+    let mut off = serve_and_measure(o, &paths, &script, &["--set", "server.search_cache_mb=0"]);
+    if off.get("skipped").is_some() {
+        return off;
+    }
+    let on = serve_and_measure(o, &paths, &script, &[]);
+    off["distinct_queries"] = json!(paths.len());
+    off["cache_on"] = on;
+    off
+}
+
+fn serve_and_measure(o: &HttpOptions, paths: &[String], script: &Path, extra: &[&str]) -> Value {
+    if !o.scout_bin.is_file() {
         return skipped(format!(
             "{} not found (build it first)",
-            scout_bin.display()
+            o.scout_bin.display()
         ));
     }
     let Ok(port) = procs::free_port() else {
         return skipped("no free loopback port");
     };
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let stderr_path = work.join("serve.stderr");
+    let stderr_path = o.work.join("serve.stderr");
     let stderr = std::fs::File::create(&stderr_path)
         .map(Stdio::from)
         .unwrap_or(Stdio::null());
-    let child = Command::new(scout_bin)
+    let child = Command::new(o.scout_bin)
         .arg("--index")
-        .arg(index_dir)
+        .arg(o.index_dir)
+        .args(extra)
         .args(["serve", "--addr", &addr.to_string()])
         .stdout(Stdio::null())
         .stderr(stderr)
@@ -109,34 +140,48 @@ pub fn run(scout_bin: &Path, index_dir: &Path, work: &Path, secs: u32, connectio
         }
         std::thread::sleep(Duration::from_millis(200));
     };
-    let result = if !ready {
+    let mut result = if !ready {
         skipped("scout serve did not answer /health within 60 s")
     } else {
-        measure(addr, work, secs, connections)
+        measure(addr, paths, script, o.secs, o.connections)
     };
+    if result.get("skipped").is_none() {
+        result["serve_peak_rss_mb"] = json!(stats::pid_status_mb(child.id(), "VmHWM"));
+        result["serve_cpu_secs"] = json!(stats::cpu_secs_of_pid(child.id()));
+        if let Some((200, body)) = procs::http_get(addr, "/metrics", Duration::from_secs(5)) {
+            let counter = |name: &str| {
+                body.lines()
+                    .find_map(|l| l.strip_prefix(name)?.trim().parse::<u64>().ok())
+            };
+            result["cache_hits"] = json!(counter("scout_search_cache_hits_total "));
+            result["cache_misses"] = json!(counter("scout_search_cache_misses_total "));
+        }
+    }
     let _ = child.kill();
     let _ = child.wait();
     result
 }
 
-fn measure(addr: SocketAddr, work: &Path, secs: u32, connections: u32) -> Value {
-    let first = &queries::http_paths()[0];
-    match procs::http_get(addr, first, Duration::from_secs(10)) {
-        Some((200, body)) if body.contains("\"results\"") => {}
+fn measure(
+    addr: SocketAddr,
+    paths: &[String],
+    script: &Path,
+    secs: u32,
+    connections: u32,
+) -> Value {
+    let first = &paths[0];
+    let body_bytes = match procs::http_get(addr, first, Duration::from_secs(10)) {
+        Some((200, body)) if body.contains("\"results\"") => body.len(),
         other => {
             return skipped(format!(
                 "GET {first} did not answer 200 with results: {:?}",
                 other.map(|(s, b)| (s, b.chars().take(200).collect::<String>()))
             ));
         }
-    }
+    };
     let Some(wrk) = procs::which("wrk") else {
         return skipped("wrk is not installed (apt-get install -y wrk)");
     };
-    let script = work.join("wrk_search.lua");
-    if let Err(e) = std::fs::write(&script, wrk_script()) {
-        return skipped(format!("cannot write {}: {e}", script.display()));
-    }
     let out = Command::new(wrk)
         .args([
             "-t2",
@@ -145,7 +190,7 @@ fn measure(addr: SocketAddr, work: &Path, secs: u32, connections: u32) -> Value 
             "--latency",
             "-s",
         ])
-        .arg(&script)
+        .arg(script)
         .arg(format!("http://{addr}"))
         .output();
     match out {
@@ -154,6 +199,7 @@ fn measure(addr: SocketAddr, work: &Path, secs: u32, connections: u32) -> Value 
             let mut v = parse_wrk(&text);
             v["connections"] = json!(connections);
             v["secs"] = json!(secs);
+            v["first_response_bytes"] = json!(body_bytes);
             v
         }
         Ok(o) => skipped(format!(
@@ -178,6 +224,8 @@ mod tests {
         assert_eq!(v["p90_ms"], 1020.0);
         assert_eq!(v["p99_ms"], 12.0);
         assert_eq!(v["non_2xx"], 12);
-        assert!(wrk_script().contains("/v1/search?q="));
+        let paths = query_mix::http_paths(&query_mix::generate(10, 1));
+        let script = wrk_script(&paths);
+        assert!(script.contains("/v1/search?q=") && script.contains("thread:set"));
     }
 }

@@ -26,6 +26,7 @@ pub mod orchestrate;
 pub mod peers;
 pub mod procs;
 pub mod queries;
+pub mod query_mix;
 pub mod rankworld;
 pub mod render;
 pub mod render_bsky;

@@ -17,6 +17,10 @@ use serde_json::json;
 
 const DEFAULT_SEED: u64 = 20_261_101;
 
+// The allocator `scout` itself runs with (src/main.rs), so in-process phases measure the same.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "scout-bench",
@@ -50,6 +54,9 @@ enum Cmd {
         rate_secs: Option<f64>,
         #[arg(long)]
         http_secs: Option<u32>,
+        /// Distinct queries the HTTP benchmark cycles through.
+        #[arg(long)]
+        http_queries: Option<usize>,
         #[arg(long, default_value = "target/bench")]
         work: PathBuf,
         #[arg(long)]
@@ -210,6 +217,11 @@ enum Cmd {
         secs: u32,
         #[arg(long, default_value_t = 32)]
         connections: u32,
+        /// Distinct queries wrk cycles through (seeded).
+        #[arg(long, default_value_t = scout_bench::query_mix::DEFAULT_COUNT)]
+        queries: usize,
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
         #[arg(long, default_value = "target/bench")]
         work: PathBuf,
     },
@@ -258,6 +270,7 @@ fn main() -> ExitCode {
             search_rounds,
             rate_secs,
             http_secs,
+            http_queries,
             work,
             out,
             benches_dir,
@@ -276,6 +289,7 @@ fn main() -> ExitCode {
             o.search_rounds = search_rounds.unwrap_or(o.search_rounds);
             o.rate_secs = rate_secs.unwrap_or(o.rate_secs);
             o.http_secs = http_secs.unwrap_or(o.http_secs);
+            o.http_queries = http_queries.unwrap_or(o.http_queries);
             o.out = out.unwrap_or(o.out);
             o.scrapy_python = scrapy_python.unwrap_or(o.scrapy_python);
             o.fts5_python = fts5_python;
@@ -431,12 +445,22 @@ fn main() -> ExitCode {
             dir,
             secs,
             connections,
+            queries,
+            seed,
             work,
         } => {
             let _ = std::fs::create_dir_all(&work);
             report(
                 "HTTP /v1/search",
-                http_bench::run(&scout, &dir, &work, secs, connections),
+                http_bench::run(&http_bench::HttpOptions {
+                    scout_bin: &scout,
+                    index_dir: &dir,
+                    work: &work,
+                    secs,
+                    connections,
+                    queries,
+                    seed,
+                }),
             )
         }
     }

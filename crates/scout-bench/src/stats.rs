@@ -68,6 +68,12 @@ pub fn proc_status_mb(field: &str) -> Option<f64> {
     parse_status_kb(&text, field).map(|kb| round1(kb as f64 / 1024.0))
 }
 
+/// A `kB` field of another process's `/proc/PID/status`, in MiB.
+pub fn pid_status_mb(pid: u32, field: &str) -> Option<f64> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    parse_status_kb(&text, field).map(|kb| round1(kb as f64 / 1024.0))
+}
+
 fn parse_status_kb(text: &str, field: &str) -> Option<u64> {
     text.lines()
         .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
