@@ -24,12 +24,12 @@ pub mod contacts;
 pub mod engagement;
 pub mod growth;
 pub mod language;
-pub mod markets;
-pub mod matcher;
+pub(crate) mod markets;
+pub(crate) mod matcher;
 pub mod niches;
-pub mod safety;
+pub(crate) mod safety;
 pub mod sponsorship;
-pub mod taxonomy;
+pub(crate) mod taxonomy;
 pub mod text;
 pub mod themes;
 

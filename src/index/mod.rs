@@ -5,11 +5,11 @@
 //! monotonically increasing `generation` and the last crawl's summary, written atomically with
 //! the commit by tantivy itself.
 
-pub mod cjk;
+pub(crate) mod cjk;
 pub mod doc;
 pub mod merge;
-pub mod schema;
-pub mod signals;
+pub(crate) mod schema;
+pub(crate) mod signals;
 
 use std::path::{Path, PathBuf};
 

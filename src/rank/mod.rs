@@ -2,18 +2,18 @@
 //! re-rank of the top candidates with the signals a marketer cares about (see [`score`]) and,
 //! when the request describes the brand, the audience and brand fit signals (see [`fit`]).
 
-mod candidate;
-pub mod csv_rows;
-pub mod evidence;
+pub(crate) mod candidate;
+pub(crate) mod csv_rows;
+pub(crate) mod evidence;
 pub mod expand;
 pub mod filters;
-pub mod fit;
+pub(crate) mod fit;
 pub mod focus;
-pub mod percentile;
+pub(crate) mod percentile;
 pub mod retrieve;
 pub mod score;
-mod search;
-pub mod seek;
+pub(crate) mod search;
+pub(crate) mod seek;
 pub mod synonym_cache;
 pub mod table;
 

@@ -14,16 +14,16 @@
 //! Middleware, outermost first: CORS (only when configured) → metrics → URI/body caps →
 //! request timeout → token → route.
 
-mod auth;
-mod error;
-mod limits;
-mod listen;
-mod metrics;
-mod openapi;
-mod openapi_campaign;
-mod query;
-mod routes;
-mod settings;
+pub(crate) mod auth;
+pub(crate) mod error;
+pub(crate) mod limits;
+pub(crate) mod listen;
+pub(crate) mod metrics;
+pub(crate) mod openapi;
+pub(crate) mod openapi_campaign;
+pub(crate) mod query;
+pub(crate) mod routes;
+pub(crate) mod settings;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -15,10 +15,10 @@ use crate::rank::csv_rows::{CSV_HEADER, csv_row};
 use crate::rank::{SearchRequest, SearchResponse};
 
 /// Lookalikes returned when `limit` is not given.
-pub const DEFAULT_SIMILAR_LIMIT: usize = 10;
-pub const MAX_SIMILAR_LIMIT: usize = 200;
+pub(crate) const DEFAULT_SIMILAR_LIMIT: usize = 10;
+pub(crate) const MAX_SIMILAR_LIMIT: usize = 200;
 /// Ids are 16 hex digits; profile URLs and handles given instead stay well below this.
-pub const MAX_ID_CHARS: usize = 512;
+pub(crate) const MAX_ID_CHARS: usize = 512;
 
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_CSS: &str = include_str!("page.css");
@@ -37,7 +37,7 @@ fn search_request(raw: Option<&str>) -> Result<SearchRequest, AppError> {
     )?)
 }
 
-pub async fn search(
+pub(crate) async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<SearchResponse>, AppError> {
@@ -49,7 +49,7 @@ pub async fn search(
 }
 
 /// The same search as a spreadsheet, with the CLI's `--csv` columns.
-pub async fn search_csv(
+pub(crate) async fn search_csv(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
@@ -106,7 +106,7 @@ fn unknown_creator(id: &str) -> AppError {
     ))
 }
 
-pub async fn creator(
+pub(crate) async fn creator(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
@@ -119,7 +119,7 @@ pub async fn creator(
 }
 
 #[derive(Serialize)]
-pub struct SimilarResponse {
+pub(crate) struct SimilarResponse {
     pub results: Vec<CreatorRecord>,
 }
 
@@ -147,7 +147,7 @@ fn similar_limit(raw: Option<&str>) -> Result<usize, AppError> {
     Ok(limit)
 }
 
-pub async fn similar(
+pub(crate) async fn similar(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
@@ -167,7 +167,7 @@ pub async fn similar(
     Ok(Json(SimilarResponse { results }))
 }
 
-pub async fn campaigns(
+pub(crate) async fn campaigns(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<serde_json::Value>, AppError> {
@@ -178,7 +178,7 @@ pub async fn campaigns(
     Ok(Json(serde_json::json!({ "campaigns": all })))
 }
 
-pub async fn campaign(
+pub(crate) async fn campaign(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
@@ -200,7 +200,7 @@ pub async fn campaign(
         .ok_or_else(|| AppError::NotFound(format!("no campaign {name:?}; see /v1/campaigns")))
 }
 
-pub async fn health(State(state): State<AppState>) -> Result<Response, AppError> {
+pub(crate) async fn health(State(state): State<AppState>) -> Result<Response, AppError> {
     let (docs, generation) = state.index_status().await?;
     Ok(Json(serde_json::json!({
         "status": "ok",
@@ -210,7 +210,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Response, AppError>
     .into_response())
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
+pub(crate) async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
     let (docs, generation) = state.index_status().await?;
     Ok((
         [(
@@ -222,7 +222,7 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, AppError
         .into_response())
 }
 
-pub async fn openapi(State(state): State<AppState>) -> Json<serde_json::Value> {
+pub(crate) async fn openapi(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(state.openapi().clone())
 }
 
@@ -249,26 +249,26 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 }
 
 /// `GET /`: the search page (its query string is read by the page's script, not here).
-pub async fn page() -> Response {
+pub(crate) async fn page() -> Response {
     asset(PAGE_HTML, "text/html; charset=utf-8")
 }
 
-pub async fn page_css() -> Response {
+pub(crate) async fn page_css() -> Response {
     asset(PAGE_CSS, "text/css; charset=utf-8")
 }
 
-pub async fn page_js() -> Response {
+pub(crate) async fn page_js() -> Response {
     asset(PAGE_JS, "text/javascript; charset=utf-8")
 }
 
-pub async fn campaigns_js() -> Response {
+pub(crate) async fn campaigns_js() -> Response {
     asset(CAMPAIGNS_JS, "text/javascript; charset=utf-8")
 }
 
-pub async fn not_found() -> AppError {
+pub(crate) async fn not_found() -> AppError {
     AppError::NotFound("no such route; see /openapi.json (search: /v1/search?q=...)".into())
 }
 
-pub async fn method_not_allowed() -> AppError {
+pub(crate) async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
 }
