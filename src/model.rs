@@ -153,6 +153,17 @@ pub struct Post {
     /// The platform marks the post as paid / branded content.
     pub branded_content: bool,
     pub comments: Vec<Comment>,
+    /// What this post answers, when it is a reply: the parent's id as the platform names it
+    /// (Mastodon `in_reply_to_id`, Bluesky `reply.parent` AT URI, web `parentItem` /
+    /// `inReplyTo` URL). Set on self-thread continuations and on `conversation` entries; how
+    /// `creator_reply_share` finds the creator's answers in their own timeline.
+    #[serde(default)]
+    pub in_reply_to: Option<String>,
+    /// Profile URL (else handle) of the parent's author, when the platform tells it (Mastodon
+    /// `in_reply_to_account_id` resolved through the status's mentions, Bluesky
+    /// `reply.parent.author`, web `parentItem.author`).
+    #[serde(default)]
+    pub in_reply_to_author: Option<String>,
 }
 
 impl Post {
@@ -176,6 +187,10 @@ pub struct Comment {
     pub likes: Option<u64>,
     /// Written by the creator of the post (a creator reply).
     pub by_creator: bool,
+    /// Language the platform declares for the comment (Mastodon `language`, Bluesky
+    /// `langs[0]`), a hint only: what audience languages fall back to for short comments.
+    #[serde(default)]
+    pub lang_hint: Option<String>,
 }
 
 /// One (date, followers) observation; every crawl appends one.

@@ -63,7 +63,23 @@ async fn demo_world_replies_audience_links_and_cjk() {
     // Replies to others are kept apart; posts_indexed counts own posts (self-thread included).
     let selva = index.get(&bsky("selvaencasa")).unwrap().unwrap();
     assert_eq!(selva.record.posts_indexed, 6);
-    assert_eq!(selva.raw.unwrap().conversation.len(), 2);
+    let raw = selva.raw.unwrap();
+    assert_eq!(raw.conversation.len(), 2);
+    // Her answer to Ramón under her own post names the comment and its author; of the five
+    // threads under her posts (Kai's, Ramón's two, a spammer's, Petal's) she answered one.
+    let answer = raw
+        .conversation
+        .iter()
+        .find(|p| p.in_reply_to_author.as_deref() == Some(bsky("ramon-verde").as_str()))
+        .expect("the answer to Ramón");
+    assert!(
+        answer
+            .in_reply_to
+            .as_deref()
+            .unwrap()
+            .ends_with("/3lp3eaxv2ks2y")
+    );
+    assert_eq!(selva.record.creator_reply_share, Some(0.2));
 
     // The YouTube channel is linked only from a post of @lumen_skin: followed like a mention.
     let hana = "https://www.youtube.com/channel/UCh4dK8sMpQ2nV7xR1tJ9wLe";
@@ -154,10 +170,19 @@ fn mastodon_world(dir: &Path) {
     };
     statuses.extend(replies(
         200,
-        10,
+        9,
         &nora,
         "Thanks! Glad it helped 🙂",
         ("900", "2"),
+    ));
+    // Her answer to Ari's second question shows in her timeline only (the thread was read
+    // before she answered).
+    statuses.push(status(
+        209,
+        &nora,
+        "@ari yes, at the Saturday market",
+        Some(("902", "2")),
+        0,
     ));
     put(
         "api/v1/accounts/1/statuses?limit=40&exclude_replies=true",
@@ -179,6 +204,7 @@ fn mastodon_world(dir: &Path) {
     let context = json!({"ancestors": [], "descendants": [
         status(900, &ari, "Which flour do you use for the starter? Mine is slow.", Some(("100", "1")), 1),
         status(901, &nora, "@ari whole rye, it ferments faster", Some(("900", "2")), 2),
+        status(902, &ari, "Do you sell your starter?", Some(("100", "1")), 0),
     ]});
     put("api/v1/statuses/100/context", &context);
 }
@@ -211,8 +237,14 @@ async fn replies_to_others_never_count_as_posts_and_audience_is_not_indexed() {
     assert_eq!(r.theme_consistency, Some(1.0));
     assert!(r.themes.iter().any(|t| t == "sourdough"), "{:?}", r.themes);
     assert_eq!(r.sponsored_share, Some(0.0));
-    // Her answer under her own post is a creator reply; Ari is a commenter.
+    // Both of Ari's threads under her post are answered: one in the thread, one by a reply
+    // in her timeline (`in_reply_to_id` 902). Ari is a commenter.
     assert_eq!(r.creator_reply_share, Some(1.0));
+    let raw = nora.raw.as_ref().unwrap();
+    let answer = raw.conversation.iter().find(|p| p.id == "209").unwrap();
+    assert_eq!(answer.in_reply_to.as_deref(), Some("902"));
+    let alone = scout::extract::reply_share::reply_share(&raw.posts, &[]);
+    assert_eq!(alone, Some(0.5), "without the timeline, one thread of two");
 
     // The summary table names the audience row.
     let mut out = Vec::new();

@@ -4,6 +4,8 @@
 //!
 //! - `real_data`: every relevant response recorded from real servers (`common::realdata()`),
 //!   parsed one by one;
+//! - `real_replies`: what the recorded timelines say about replies (parents, declared
+//!   languages) and how it feeds `creator_reply_share`;
 //! - `real_served`: the recordings served exactly as the platform served them (paths, query
 //!   strings, `Link` headers) and read through the sources;
 //! - `edge_cases`: our own fixtures for what the recordings lack (`fixtures/platforms/`);
@@ -11,7 +13,9 @@
 
 mod edge_cases;
 mod peertube;
+mod real_batch;
 mod real_data;
+mod real_replies;
 mod real_served;
 mod world;
 mod youtube_api;
@@ -40,6 +44,7 @@ pub async fn read(url: &str, config: &Config) -> SourceOutput {
         config,
         read_in_full: &everyone,
         known: &|_| None,
+        bluesky_batches: None,
     };
     scout::sources::read(&url::Url::parse(url).expect("url"), &ctx).await
 }
@@ -52,6 +57,7 @@ pub async fn read_feed_at(url: &str, config: &Config) -> SourceOutput {
         config,
         read_in_full: &everyone,
         known: &|_| None,
+        bluesky_batches: None,
     };
     let resp = fetcher
         .get(&url::Url::parse(url).expect("url"))

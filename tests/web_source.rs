@@ -38,6 +38,7 @@ async fn read_with(cfg: &Config, url: &str, in_full: bool) -> (SourceOutput, Fet
         config: cfg,
         read_in_full: if in_full { &all } else { &none },
         known: &|_| None,
+        bluesky_batches: None,
     };
     let out = web::read(&Url::parse(url).unwrap(), &ctx).await;
     (out, fetcher)

@@ -24,6 +24,9 @@ pub struct BlueskyConfig {
     /// Requests per second to the `api_base` host (unless `[crawl.hosts]` names it).
     pub rate: f64,
     pub burst: u32,
+    /// On a refresh, ask for profiles and known posts' counts 25 at a time (`getProfiles`,
+    /// `getPosts`) instead of one `getProfile` and `getAuthorFeed` per account.
+    pub batch_refresh: bool,
 }
 
 impl Default for BlueskyConfig {
@@ -33,6 +36,7 @@ impl Default for BlueskyConfig {
             max_threads: DEFAULT_MAX_THREADS,
             rate: BLUESKY_RATE.rate,
             burst: BLUESKY_RATE.burst,
+            batch_refresh: true,
         }
     }
 }

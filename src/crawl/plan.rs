@@ -16,6 +16,7 @@ use url::Url;
 use crate::config::{Config, HostRate};
 use crate::index::CreatorIndex;
 use crate::model::RawProfile;
+use crate::sources::bluesky::batch::BATCH_MAX;
 use crate::sources::{Seed, classify};
 
 /// Share of a creator's posts expected to be new or to have gained replies since the last
@@ -101,12 +102,13 @@ pub fn cost(seed: &Url, known: Option<&RawProfile>, cfg: &Config) -> Cost {
                 .unwrap_or_default();
             let pages = c.max_posts.div_ceil(100).max(1);
             let rate = c.rate_for(&host, Some(b.host_rate()));
-            (
-                host,
-                "bluesky",
-                1.0 + pages as f64 + threads(b.max_threads),
-                rate,
-            )
+            let reads = match known {
+                // A refresh asks for profiles and known posts' counts 25 at a time
+                // (`getProfiles`, `getPosts`; sources::bluesky::batch).
+                Some(k) if b.batch_refresh => (1 + k.posts.len()) as f64 / BATCH_MAX as f64,
+                _ => 1.0 + pages as f64,
+            };
+            (host, "bluesky", reads + threads(b.max_threads), rate)
         }
         Seed::Youtube { .. } => {
             let host = Url::parse(&cfg.sources.youtube.base)
@@ -203,6 +205,10 @@ pub fn plan(mode: &'static str, costs: &[Cost], deadline: Duration) -> Plan {
                  the same with threads for the {:.0} % of posts expected to be new or to have gained replies",
                 REFRESH_CHANGED_SHARE * 100.0
             ),
+            format!(
+                "a Bluesky refresh: profiles and the known posts' counts {BATCH_MAX} a request \
+                 (getProfiles, getPosts), no page of posts (an account that published since costs one more)"
+            ),
             "seeds only: creators discovered on the way (max_depth) are not counted".into(),
         ],
     }
@@ -270,6 +276,16 @@ mod tests {
             &cfg,
         );
         assert_eq!(r.requests, 6.0, "lookup, a page, 4 of 40 threads changed");
+        let r = cost(
+            &Url::parse("https://bsky.app/profile/a.bsky.social").unwrap(),
+            Some(&known),
+            &cfg,
+        );
+        assert_eq!(
+            r.requests,
+            41.0 / 25.0 + 4.0,
+            "batched profile and counts, 4 threads"
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ use super::run::{CrawlOptions, CrawlSummary, crawl, in_shard};
 use crate::config::Config;
 use crate::index::{CreatorIndex, StoredCreator};
 use crate::net::urlnorm::parse_http;
+use crate::sources::bluesky::batch::{Batches, Known};
+use crate::sources::{Seed, classify};
 
 /// The URL to re-read `c` from, if it is due for a refresh (older than `max_age`, in the
 /// shard, not gone).
@@ -96,4 +98,33 @@ pub async fn refresh_until(
         },
     )
     .await
+}
+
+/// A refresh's Bluesky accounts in the order it reads them, for the AppView's batch calls
+/// (see [`crate::sources::bluesky::batch`]). `None` for a crawl that is not a refresh, for a
+/// worker of a shared frontier (which reads only some of them), and with
+/// `sources.bluesky.batch_refresh = false`.
+pub(super) fn bluesky_batches(
+    config: &Config,
+    index: &CreatorIndex,
+    opts: &CrawlOptions,
+) -> crate::Result<Option<Batches>> {
+    let off = !config.sources.bluesky.batch_refresh;
+    if off || opts.refresh_targets.is_empty() || opts.frontier.is_some() {
+        return Ok(None);
+    }
+    let mut known = Vec::new();
+    for seed in &opts.seeds {
+        let Some(u) = parse_http(seed) else { continue };
+        let Seed::Bluesky { handle } = classify(&u) else {
+            continue;
+        };
+        let Some(id) = opts.refresh_targets.get(u.as_str()) else {
+            continue;
+        };
+        if let Some(raw) = index.get(id)?.and_then(|c| c.raw) {
+            known.push(Known::from_stored(&handle, &raw));
+        }
+    }
+    Ok((!known.is_empty()).then(|| Batches::new(known)))
 }

@@ -175,11 +175,13 @@ pub async fn crawl(
     let wants = move |url: &str| in_shard(url, shard);
     // The stored raw profile: only threads whose reply count grew are read again.
     let known = |url: &str| index.get(url).ok().flatten().and_then(|c| c.raw);
+    let bluesky_batches = super::refresh::bluesky_batches(config, index, &opts)?;
     let ctx = ReadContext {
         fetcher: &fetcher,
         config,
         read_in_full: &wants,
         known: &known,
+        bluesky_batches: bluesky_batches.as_ref(),
     };
     let progress = super::progress::Progress::new(opts.progress);
     let mut inflight: HashMap<String, u32> = HashMap::new();

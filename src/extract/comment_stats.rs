@@ -14,18 +14,17 @@
 //!   D = distinct commenters / comments by others (an unknown author counts as distinct);
 //!   R = `creator_reply_share` (0 when there is no thread).
 //! - `creator_reply_share` = threads answered by the creator / threads, where a thread is a
-//!   top-level comment by someone else (`parent_id` empty or the post's id). With parent ids,
-//!   a creator comment answers the thread its parent chain leads to. When the source gives no
-//!   parent ids for a post, a creator comment answers the thread of the account it
-//!   `@mentions`, else the latest earlier thread not yet answered (by date, else list order).
+//!   top-level comment by someone else on one of their posts, answered in the thread or by a
+//!   reply in their own timeline ([`super::reply_share`] states it exactly).
 //!
 //! All three are `null` when there is nothing to measure (no comments by others / no thread).
 
 use std::collections::{HashMap, HashSet};
 
 use super::comments::{CommentClass, CommentFeatures, analyze_folded};
+pub use super::reply_share::reply_share;
 use super::text::{fold, plain_words, round3};
-use crate::model::{Comment, Post, RawProfile};
+use crate::model::{Comment, RawProfile};
 
 pub const MIN_REPEATED_WORDS: usize = 3;
 
@@ -114,7 +113,7 @@ pub fn comment_stats(raw: &RawProfile) -> CommentStats {
             });
         }
     }
-    let reply_share = reply_share(&raw.posts);
+    let reply_share = reply_share(&raw.posts, &raw.conversation);
     let mut st = CommentStats {
         comments_by_others: items.len(),
         creator_reply_share: reply_share,
@@ -147,116 +146,19 @@ pub fn comment_stats(raw: &RawProfile) -> CommentStats {
     st
 }
 
-fn author_key(c: &Comment) -> &str {
+/// Who wrote a comment: their profile URL, else their handle; empty when unknown.
+pub(crate) fn author_key(c: &Comment) -> &str {
     match c.author_url.as_deref() {
         Some(u) if !u.is_empty() => u,
         _ => &c.author_handle,
     }
 }
 
-fn is_top_level(c: &Comment, post: &Post) -> bool {
-    match c.parent_id.as_deref() {
-        None | Some("") => true,
-        Some(p) => p == post.id,
-    }
-}
-
-/// Share of threads (top-level comments by others) the creator answered; `None` without
-/// threads.
-pub fn reply_share(posts: &[Post]) -> Option<f64> {
-    let (mut threads, mut answered) = (0usize, 0usize);
-    for post in posts {
-        let (t, a) = post_threads(post);
-        threads += t;
-        answered += a;
-    }
-    (threads > 0).then(|| round3(answered as f64 / threads as f64))
-}
-
-/// (threads, answered threads) on one post.
-fn post_threads(post: &Post) -> (usize, usize) {
-    let cs = &post.comments;
-    let thread_idx: Vec<usize> = (0..cs.len())
-        .filter(|&i| !cs[i].by_creator && is_top_level(&cs[i], post))
-        .collect();
-    if thread_idx.is_empty() {
-        return (0, 0);
-    }
-    let mut answered: HashSet<usize> = HashSet::new();
-    let has_parents = cs.iter().any(|c| {
-        c.parent_id
-            .as_deref()
-            .is_some_and(|p| !p.is_empty() && p != post.id)
-    });
-    if has_parents {
-        let by_id: HashMap<&str, usize> = cs
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.id.is_empty())
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect();
-        for c in cs.iter().filter(|c| c.by_creator) {
-            let mut cur = c.parent_id.as_deref();
-            // Walk up to the thread root; the bound guards against cycles in bad data.
-            for _ in 0..64 {
-                let Some(&i) = cur.and_then(|p| by_id.get(p)) else {
-                    break;
-                };
-                if thread_idx.contains(&i) {
-                    answered.insert(i);
-                    break;
-                }
-                cur = cs[i].parent_id.as_deref();
-            }
-        }
-    } else {
-        let mut order: Vec<usize> = (0..cs.len()).collect();
-        if cs.iter().all(|c| c.published_at.is_some()) {
-            order.sort_by_key(|&i| (cs[i].published_at, i));
-        }
-        for (pos, &i) in order.iter().enumerate() {
-            if !cs[i].by_creator {
-                continue;
-            }
-            let earlier: Vec<usize> = order[..pos]
-                .iter()
-                .copied()
-                .filter(|j| thread_idx.contains(j))
-                .collect();
-            let text = fold(&cs[i].text);
-            let mentioned = earlier.iter().copied().find(|&j| {
-                let h = fold(cs[j].author_handle.trim_start_matches('@'));
-                !h.is_empty() && text.contains(&format!("@{h}"))
-            });
-            let target = mentioned.or_else(|| {
-                earlier
-                    .iter()
-                    .rev()
-                    .copied()
-                    .find(|j| !answered.contains(j))
-            });
-            if let Some(j) = target {
-                answered.insert(j);
-            }
-        }
-    }
-    (thread_idx.len(), answered.len())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn c(id: &str, parent: Option<&str>, author: &str, text: &str, by_creator: bool) -> Comment {
-        Comment {
-            id: id.into(),
-            parent_id: parent.map(Into::into),
-            author_handle: author.into(),
-            text: text.into(),
-            by_creator,
-            ..Default::default()
-        }
-    }
+    use crate::extract::reply_share::tests::c;
+    use crate::model::Post;
 
     #[test]
     fn repeated_text_across_accounts_is_generic() {
@@ -286,37 +188,6 @@ mod tests {
                 .iter()
                 .all(|f| f.class == CommentClass::Genuine)
         );
-    }
-
-    #[test]
-    fn replies_with_parent_ids() {
-        let post = Post {
-            id: "p".into(),
-            comments: vec![
-                c("1", None, "ann", "Where is the lamp from?", false),
-                c("2", Some("p"), "bob", "love it", false),
-                c("3", Some("1"), "ann", "also the rug?", false),
-                c("4", Some("3"), "me", "Both from a flea market!", true),
-            ],
-            ..Default::default()
-        };
-        assert_eq!(reply_share(std::slice::from_ref(&post)), Some(0.5));
-    }
-
-    #[test]
-    fn replies_without_parent_ids_follow_order_and_mentions() {
-        let post = Post {
-            id: "p".into(),
-            comments: vec![
-                c("", None, "ann", "Where is the lamp from?", false),
-                c("", None, "bob", "How tall is it?", false),
-                c("", None, "me", "@ann from a flea market!", true),
-                c("", None, "cat", "nice", false),
-            ],
-            ..Default::default()
-        };
-        assert_eq!(reply_share(std::slice::from_ref(&post)), Some(0.333));
-        assert_eq!(reply_share(&[Post::default()]), None);
     }
 
     #[test]

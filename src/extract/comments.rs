@@ -313,6 +313,32 @@ mod tests {
     }
 
     #[test]
+    fn thanks_and_praise_that_say_nothing_about_the_post_in_five_languages() {
+        for c in [
+            "This is so helpful, thank you",
+            "Totally agree",
+            "Muy útil, mil gracias por compartir",
+            "Qué buena publicación, la guardo",
+            "Totalmente de acuerdo",
+            "Danke für den tollen Beitrag, sehr hilfreich",
+            "Ich liebe deine Inhalte, weiter so",
+            "Adorei o conteúdo, muito obrigado",
+            "Que post incrível, salvei aqui",
+            "Merci pour le partage, c'est top",
+        ] {
+            assert_eq!(classify_comment(c), Generic, "{c}");
+        }
+        // The same glue words around something said about the post stay genuine.
+        for c in [
+            "La masa madre de tu receta subió el doble en la nevera",
+            "Ich habe den Beitrag ausprobiert und die Hydration auf 70 gesenkt",
+            "Helpful tip: a coarser grind fixed the bitterness in my V60",
+        ] {
+            assert_eq!(classify_comment(c), Genuine, "{c}");
+        }
+    }
+
+    #[test]
     fn spam_and_link_drops() {
         for c in [
             "DM us for a collab 💌",

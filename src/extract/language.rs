@@ -11,10 +11,16 @@
 //! - `language` = the language with most of the creator's posts (ties: alphabetical); with no
 //!   post detected, the bio's language, else the account's declared language.
 //! - `audience_languages` = code → share of the comments written by others (not the creator)
-//!   whose language could be told; shares sum to 1.
+//!   whose language could be told; shares sum to 1. Comments are short ("¡Gracias!", "¿Qué
+//!   me recomiendas para empezar?"), so each commenter's comments on the creator's posts are
+//!   pooled into one text and detected once, with the language their platform declares for
+//!   them (Mastodon `language`, Bluesky `langs`; the most frequent over their comments) as the
+//!   hint; every comment of theirs counts for the language found. A comment without a known
+//!   author is its own commenter.
 //!
-//! Limits: one language per text (a mixed post counts for its majority language); very short
-//! comments ("¡me encanta!") are not counted, so the audience mix reflects longer comments.
+//! Limits: one language per text and per commenter (a mixed text counts for its majority
+//! language); a commenter whose pooled text is too short and who declares no language is not
+//! counted, so without platform hints the audience mix reflects the more talkative commenters.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -22,7 +28,7 @@ use std::sync::LazyLock;
 use whatlang::{Detector, Lang};
 
 use super::text::{is_url_token, round3};
-use crate::model::RawProfile;
+use crate::model::{Comment, RawProfile};
 
 /// Fewer words than this and the text is too short to detect.
 pub const MIN_WORDS: usize = 4;
@@ -111,7 +117,14 @@ fn clean(text: &str) -> Cleaned {
             if c.is_alphabetic() {
                 tok_letters += 1;
                 out.push(c);
-            } else if c == '\'' || c == '’' || c == '-' || c.is_ascii_punctuation() {
+            } else if c == '\''
+                || c == '’'
+                || c == '-'
+                || c == '¿'
+                || c == '¡'
+                || c.is_ascii_punctuation()
+            {
+                // Inverted marks are Spanish: the trigram model knows them.
                 out.push(c);
             }
             // Digits, emoji and symbols carry no language.
@@ -180,6 +193,35 @@ pub fn shares<'a>(codes: impl IntoIterator<Item = &'a str>) -> BTreeMap<String, 
         .collect()
 }
 
+/// `audience_languages` over comments written by others (see the module doc): pooled per
+/// commenter, hinted by the languages the platform declares for them.
+pub fn audience_languages<'a>(
+    comments: impl IntoIterator<Item = &'a Comment>,
+) -> BTreeMap<String, f64> {
+    // Commenter → (their comments, pooled text, declared languages).
+    let mut by_author: BTreeMap<String, (usize, String, Vec<String>)> = BTreeMap::new();
+    for (i, c) in comments.into_iter().enumerate() {
+        let key = match super::comment_stats::author_key(c) {
+            // Unknown authors are distinct people (keyed by position, never a real URL).
+            "" => format!(" #{i}"),
+            k => k.to_string(),
+        };
+        let e = by_author.entry(key).or_default();
+        e.0 += 1;
+        e.1.push_str(&c.text);
+        e.1.push('\n');
+        e.2.extend(c.lang_hint.as_deref().and_then(normalize_code));
+    }
+    let mut codes: Vec<String> = Vec::new();
+    for (n, text, hints) in by_author.into_values() {
+        let hint = dominant(hints.iter().map(String::as_str));
+        if let Some(code) = detect(&text, hint.as_deref()) {
+            codes.extend(std::iter::repeat_n(code, n));
+        }
+    }
+    shares(codes.iter().map(String::as_str))
+}
+
 /// `language` of a creator given the detected language of each post (`None` = not told).
 pub fn creator_language(raw: &RawProfile, post_langs: &[Option<String>]) -> Option<String> {
     dominant(post_langs.iter().flatten().map(String::as_str))
@@ -230,6 +272,39 @@ mod tests {
         assert_eq!(normalize_code("eng").as_deref(), Some("en"));
         assert_eq!(normalize_code("und"), None);
         assert_eq!(normalize_code(""), None);
+    }
+
+    fn comment(author: &str, text: &str, hint: Option<&str>) -> Comment {
+        Comment {
+            author_url: Some(format!("https://x.example/@{author}")),
+            text: text.into(),
+            lang_hint: hint.map(Into::into),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn audience_languages_pool_each_commenter_and_fall_back_to_the_declared_language() {
+        // Alone, each of ana's comments is too short or reads as Portuguese to the trigram
+        // model; pooled they are Spanish. bob's "Thanks!" is told by his declared language.
+        let cs = [
+            comment("ana", "¿Qué me recomiendas para empezar?", None),
+            comment("ana", "¡Gracias!", None),
+            comment("ana", "Muy útil, mil gracias por compartir", None),
+            comment("bob", "Thanks!", Some("en")),
+            comment("cid", "🔥🔥", None),
+        ];
+        let s = audience_languages(&cs);
+        assert_eq!(s.get("es"), Some(&0.75), "{s:?}");
+        assert_eq!(s.get("en"), Some(&0.25), "{s:?}");
+        // A declared language yields to a confident detection of a long text.
+        let de = comment(
+            "dora",
+            "Heute war endlich wieder Zeit für eine lange Radtour am See entlang",
+            Some("en"),
+        );
+        assert_eq!(audience_languages([&de]).get("de"), Some(&1.0));
+        assert!(audience_languages([]).is_empty());
     }
 
     #[test]

@@ -10,7 +10,8 @@
 //! | `language`, `audience_languages` | [`language`] |
 //! | `niches`, `niche_shares`, `theme_consistency` | [`taxonomy`], [`niches`] |
 //! | `themes` | [`themes`] |
-//! | `bot_comment_share`, `comment_quality`, `creator_reply_share` | [`comments`], [`comment_stats`] |
+//! | `bot_comment_share`, `comment_quality` | [`comments`], [`comment_stats`] |
+//! | `creator_reply_share` | [`reply_share`] |
 //! | `engagement_rate`, `tier`, `posts_per_week`, `inflated` | [`engagement`] |
 //! | `sponsored_share`, `undisclosed_sponsored_posts`, `unclear_disclosure_posts` | [`sponsorship`] |
 //! | `emails`, `location` | [`contacts`] |
@@ -27,6 +28,7 @@ pub mod language;
 pub(crate) mod markets;
 pub(crate) mod matcher;
 pub mod niches;
+pub mod reply_share;
 pub(crate) mod safety;
 pub mod sponsorship;
 pub(crate) mod taxonomy;
@@ -116,14 +118,12 @@ impl Extractor {
         // Language.
         let post_langs: Vec<Option<String>> = views.iter().map(|v| v.lang.clone()).collect();
         let language = language::creator_language(raw, &post_langs);
-        let audience: Vec<String> = raw
-            .posts
-            .iter()
-            .flat_map(|p| &p.comments)
-            .filter(|c| !c.by_creator)
-            .filter_map(|c| language::detect(&c.text, None))
-            .collect();
-        let audience_languages = language::shares(audience.iter().map(String::as_str));
+        let audience_languages = language::audience_languages(
+            raw.posts
+                .iter()
+                .flat_map(|p| &p.comments)
+                .filter(|c| !c.by_creator),
+        );
 
         // Niches and themes.
         let labels: Vec<Vec<usize>> = views

@@ -12,9 +12,14 @@
 //!    `sources.bluesky.max_threads` posts whose replies are new or grew since the last crawl,
 //!    newest first.
 //!
+//! On a refresh, 1 and 2 come from the batch calls of [`batch`] when the crawl hands them in
+//! (`ReadContext::bluesky_batches`): the profile from `getProfiles`, and — for an account that
+//! published nothing since — the stored posts' current counts from `getPosts`.
+//!
 //! Query parameters are always sent in the order written above (fixtures store each request
 //! as a file named after its decoded query string).
 
+pub mod batch;
 pub mod parse;
 
 use serde_json::Value;
@@ -93,23 +98,19 @@ pub async fn read(handle: &str, ctx: &ReadContext<'_>) -> SourceOutput {
         ));
         return out;
     };
-    let value = match get_json(ctx, &profile_req, &subject).await {
-        Ok(v) => v,
-        Err(p) => {
-            out.problems.push(p);
-            return out;
-        }
+    let fresh = match ctx.bluesky_batches {
+        Some(b) => b.take(handle, ctx).await,
+        None => None,
     };
-    let profile = match parse::parse_profile(&value) {
-        Ok(p) => p,
-        Err(why) => {
-            out.problems.push(Problem::new(
-                &subject,
-                ProblemKind::BadProfile,
-                format!("{profile_req}: {why}"),
-            ));
-            return out;
-        }
+    let (profile, fresh_posts) = match fresh {
+        Some(f) => (f.profile, f.posts),
+        None => match read_profile(ctx, &profile_req, &subject).await {
+            Ok(p) => (p, None),
+            Err(p) => {
+                out.problems.push(p);
+                return out;
+            }
+        },
     };
     if profile.opts_out {
         out.opted_out.push(profile.profile.profile_url);
@@ -122,7 +123,15 @@ pub async fn read(handle: &str, ctx: &ReadContext<'_>) -> SourceOutput {
         return out;
     }
 
-    let Some((posts, conversation)) = read_feed(&profile, ctx, &mut out).await else {
+    let feed = match fresh_posts {
+        // Nothing published since the last crawl: the stored posts with today's counts.
+        Some(posts) => {
+            let stored = (ctx.known)(&canonical).unwrap_or_default();
+            Some((posts, stored.conversation))
+        }
+        None => read_feed(&profile, ctx, &mut out).await,
+    };
+    let Some((posts, conversation)) = feed else {
         return out;
     };
     let mut raw = profile.profile.clone();
@@ -140,6 +149,17 @@ pub async fn read(handle: &str, ctx: &ReadContext<'_>) -> SourceOutput {
     out.opted_out.retain(|u| seen.insert(u.clone()));
     out.profiles.push(raw);
     out
+}
+
+/// `getProfile`, parsed; a failure is a problem against `subject`.
+async fn read_profile(
+    ctx: &ReadContext<'_>,
+    req: &Url,
+    subject: &str,
+) -> Result<parse::Profile, Problem> {
+    let value = get_json(ctx, req, subject).await?;
+    parse::parse_profile(&value)
+        .map_err(|why| Problem::new(subject, ProblemKind::BadProfile, format!("{req}: {why}")))
 }
 
 /// Own posts and conversation from `getAuthorFeed`, following cursors. `None` when the first

@@ -5,7 +5,10 @@
 //! 1. `GET {base}api/v1/accounts/lookup?acct=NAME` — the account. Consent is checked here,
 //!    before anything else is read.
 //! 2. `GET {base}api/v1/accounts/ID/statuses?limit=PAGE&exclude_replies=true` — then the
-//!    `Link: rel="next"` URLs verbatim, until `crawl.max_posts` own posts are read.
+//!    `Link: rel="next"` URLs verbatim, until `crawl.max_posts` own posts are read. For a
+//!    creator read before, the first page is a conditional GET (Mastodon answers API calls
+//!    with a weak `ETag` and honours `If-None-Match`): a `304` keeps the stored posts,
+//!    conversation and comments as they are, and no thread is read.
 //!    `exclude_replies` drops replies to other accounts and keeps self-replies (Mastodon's
 //!    `Status.without_replies`); servers that ignore it are covered by classifying each status
 //!    by `in_reply_to_account_id` ([`parse::replies_to_other`]).
@@ -72,13 +75,32 @@ enum JsonError {
 }
 
 async fn get_json(ctx: &ReadContext<'_>, url: &Url) -> Result<(Value, Response), JsonError> {
+    Ok(get_json_if(ctx, url, false)
+        .await?
+        .expect("only a conditional GET answers 304"))
+}
+
+/// [`get_json`], sending the validators stored for `url` when `conditional`; `None` when the
+/// server answered 304 Not Modified (what is stored is current).
+async fn get_json_if(
+    ctx: &ReadContext<'_>,
+    url: &Url,
+    conditional: bool,
+) -> Result<Option<(Value, Response)>, JsonError> {
+    let opts = RequestOpts {
+        conditional,
+        ..json_opts(ctx)
+    };
     let resp = ctx
         .fetcher
-        .get_with(url, &json_opts(ctx))
+        .get_with(url, &opts)
         .await
         .map_err(JsonError::Fetch)?;
+    if resp.not_modified && conditional {
+        return Ok(None);
+    }
     match lenient_json::parse(&resp.text()) {
-        Ok(v) => Ok((v, resp)),
+        Ok(v) => Ok(Some((v, resp))),
         Err(e) => Err(JsonError::NotJson(e)),
     }
 }
@@ -224,13 +246,20 @@ async fn read_statuses(
     let mut conversation: Vec<Post> = Vec::new();
     let mut next = Some(first);
     let mut pages = 0;
+    // A refresh asks for the first page conditionally: unchanged, the stored lists stand.
+    let known = (ctx.known)(&account.url);
     while let Some(page_url) = next.take() {
         if posts.len() >= max_posts || pages >= max_pages {
             break;
         }
         pages += 1;
-        let (value, resp) = match get_json(ctx, &page_url).await {
-            Ok(x) => x,
+        let conditional = pages == 1 && known.is_some();
+        let (value, resp) = match get_json_if(ctx, &page_url, conditional).await {
+            Ok(Some(x)) => x,
+            Ok(None) => {
+                let k = known.unwrap_or_default();
+                return Some((k.posts, k.conversation));
+            }
             Err(e) => {
                 let p = match e {
                     JsonError::Fetch(e) => fetch_problem(&e),

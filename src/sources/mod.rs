@@ -39,6 +39,9 @@ pub struct ReadContext<'a> {
     /// profile in the index), so that only threads that changed are read again; `&|_| None`
     /// reads every thread (up to the per-source cap).
     pub known: &'a (dyn Fn(&str) -> Option<RawProfile> + Sync),
+    /// A refresh's Bluesky accounts, read 25 at a time through the AppView's batch endpoints
+    /// ([`bluesky::batch`]); `None` reads each account on its own.
+    pub bluesky_batches: Option<&'a bluesky::batch::Batches>,
 }
 
 impl ReadContext<'_> {

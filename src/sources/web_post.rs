@@ -149,7 +149,8 @@ pub(crate) fn posts_from_page(page: &Page, graph: &Graph, creator: &Url) -> Post
         let mut creators = vec![creator.clone()];
         creators.extend(author_url);
         let to_other = replies_to_other(page, graph, node, &creators);
-        let post = read_post(page, graph, node, i, single, &creators, &mut out);
+        let mut post = read_post(page, graph, node, i, single, &creators, &mut out);
+        (post.in_reply_to, post.in_reply_to_author) = reply_parent(page, graph, node);
         if to_other {
             out.conversation.push(post);
         } else {
@@ -179,6 +180,30 @@ pub(crate) fn replies_to_other(page: &Page, graph: &Graph, node: &Value, creator
         // Named but unreadable: a reply all the same, and not shown to be the creator's own.
         None => true,
     }
+}
+
+/// What a posting answers (`parentItem` / `inReplyTo`): the parent's id as comments are
+/// keyed (`@id`, `identifier`, else its URL) and its author's URL, when named.
+pub(crate) fn reply_parent(
+    page: &Page,
+    graph: &Graph,
+    node: &Value,
+) -> (Option<String>, Option<String>) {
+    let Some(parent) = ["parentItem", "inReplyTo"]
+        .iter()
+        .find_map(|k| graph.first(node, k))
+    else {
+        return (None, None);
+    };
+    let resolve = |v: Option<&Value>| v.and_then(jsonld::url_text).and_then(|u| page.resolve(&u));
+    let id = match parent {
+        Value::Object(_) => jsonld::text_of(parent, "@id")
+            .or_else(|| jsonld::text_of(parent, "identifier"))
+            .or_else(|| resolve(jsonld::first(parent, "url")).map(|u| u.to_string())),
+        other => resolve(Some(other)).map(|u| u.to_string()),
+    };
+    let author = resolve(graph.first(parent, "author")).map(|u| u.to_string());
+    (id, author)
 }
 
 fn read_post(
@@ -258,6 +283,8 @@ fn read_post(
             .or_else(|| single.then(|| page.lang.clone()).flatten()),
         branded_content: is_sponsored(node),
         comments: Vec::new(),
+        in_reply_to: None,
+        in_reply_to_author: None,
         text,
     };
     if let Some(shared) = jsonld::first(node, "sharedContent")
@@ -393,6 +420,7 @@ impl CommentWalk<'_> {
                     .find_map(|k| jsonld::date_of(c, k)),
                 likes,
                 by_creator,
+                lang_hint: None,
             });
             self.walk(c, Some(id), depth + 1, comments, out);
         }

@@ -243,4 +243,17 @@ fn replies_to_other_authors_are_conversation() {
     let texts = |ps: &[Post]| ps.iter().map(|p| p.text.clone()).collect::<Vec<_>>();
     assert_eq!(texts(&out.posts), ["Original", "Part 2 of my thread"]);
     assert_eq!(texts(&out.conversation), ["Thanks Ben!", "Agreed"]);
+    // Each reply keeps what it answers, and who wrote it when the page says.
+    let parent = |p: &Post| (p.in_reply_to.clone(), p.in_reply_to_author.clone());
+    let at = |path: &str| Some(format!("http://127.0.0.1:9{path}"));
+    assert_eq!(parent(&out.posts[0]), (None, None));
+    assert_eq!(parent(&out.posts[1]), (at("/web/anna/posts/a"), None));
+    assert_eq!(
+        parent(&out.conversation[0]),
+        (at("/web/ben/posts/9"), at("/web/ben/"))
+    );
+    assert_eq!(
+        parent(&out.conversation[1]),
+        (Some("https://elsewhere.example/p/1".into()), None)
+    );
 }

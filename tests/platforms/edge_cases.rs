@@ -69,6 +69,7 @@ async fn mastodon_pages_boosts_and_threads() {
         config: &cfg,
         read_in_full: &nobody,
         known: &|_| None,
+        bluesky_batches: None,
     };
     let out = scout::sources::read(&url::Url::parse(&s.url("/@paged")).unwrap(), &ctx).await;
     assert!(out.profiles.is_empty() && out.problems.is_empty());

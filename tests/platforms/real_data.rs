@@ -24,7 +24,7 @@ pub fn rd(rel: &str) -> PathBuf {
     p
 }
 
-fn json(path: &Path) -> Value {
+pub fn json(path: &Path) -> Value {
     lenient_json::parse(&fs::read_to_string(path).unwrap())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

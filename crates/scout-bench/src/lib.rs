@@ -4,8 +4,9 @@
 //! to Scrapy and SQLite FTS5 on the same corpus (see `BENCHMARKS.md` and `benches/run.sh`).
 //!
 //! - [`world`] generates creators, posts and comments from `(seed, index)`; [`render`] turns
-//!   them into schema.org pages and Mastodon API JSON; [`server`] serves them, one listener per
-//!   loopback host, and logs arrival times for rate fidelity.
+//!   them into schema.org pages and Mastodon API JSON, [`render_bsky`] into the Bluesky
+//!   AppView's XRPC answers; [`server`] serves them, one listener per loopback host, and logs
+//!   arrival times for rate fidelity.
 //! - One module per benchmark (`*_bench`), each returning its figures as JSON.
 //! - [`orchestrate`] runs them all as child processes (`scout-bench all`), with the peers
 //!   ([`peers`]), and writes `target/bench/results.json`.
@@ -27,6 +28,7 @@ pub mod procs;
 pub mod queries;
 pub mod rankworld;
 pub mod render;
+pub mod render_bsky;
 pub mod rng;
 pub mod search_bench;
 pub mod server;

@@ -8,6 +8,8 @@
 //! - `/@{handle}` the web profile again (what a browser would see)
 //! - `/api/v1/instance`, `/api/v1/accounts/lookup?acct=H`, `/api/v1/accounts/{id}/statuses`,
 //!   `/api/v1/statuses/{id}/context`
+//! - on the Bluesky AppView host (`World::bluesky_host`): `/xrpc/{method}` (see
+//!   [`super::render_bsky`])
 //! - `/__bench/log` (JSON arrival times per host, microseconds since the server started;
 //!   `?reset=1` clears them afterwards) and `/__bench/stats` (counts and bytes)
 
@@ -98,17 +100,20 @@ pub async fn spawn(
     port: u16,
     anchor: chrono::DateTime<chrono::Utc>,
 ) -> std::io::Result<WorldServer> {
-    spawn_weighted(seed, creators, ips, port, anchor, Vec::new()).await
+    spawn_with_bluesky(seed, creators, ips, port, anchor, Vec::new(), None).await
 }
 
-/// [`spawn`] with creators spread over the hosts by `host_weights` (see `World::host_of`).
-pub async fn spawn_weighted(
+/// [`spawn`] with creators spread over the hosts by `host_weights` (see `World::host_of`), and
+/// host `bluesky_host`, if any, a Bluesky AppView: its creators are Bluesky accounts, answered
+/// over XRPC.
+pub async fn spawn_with_bluesky(
     seed: u64,
     creators: u64,
     ips: &[IpAddr],
     port: u16,
     anchor: chrono::DateTime<chrono::Utc>,
     host_weights: Vec<u64>,
+    bluesky_host: Option<usize>,
 ) -> std::io::Result<WorldServer> {
     let mut listeners = Vec::new();
     for ip in ips {
@@ -121,6 +126,7 @@ pub async fn spawn_weighted(
     let hosts = addrs.iter().map(|a| format!("http://{a}")).collect();
     let mut world = World::new(seed, creators, hosts, anchor);
     world.host_weights = host_weights;
+    world.bluesky_host = bluesky_host;
     let world = Arc::new(world);
     let log = Arc::new(RequestLog::new(addrs.len()));
     for (host, listener) in listeners.into_iter().enumerate() {
@@ -143,11 +149,44 @@ async fn handle(State(st): State<HostState>, req: Request<Body>) -> Response<Bod
         return bench_route(&st, path, req.uri().query().unwrap_or_default());
     }
     st.log.record(st.host);
-    let resp = route(&st, path, req.uri().query().unwrap_or_default());
+    let mut resp = route(&st, path, req.uri().query().unwrap_or_default());
+    if path.starts_with("/api/v1/") {
+        resp = mastodon_conditional(resp, req.headers().get("if-none-match")).await;
+    }
     if let Some(n) = axum::body::HttpBody::size_hint(resp.body()).exact() {
         st.log.bytes.fetch_add(n, Ordering::Relaxed);
     }
     resp
+}
+
+/// What Mastodon (Rails) does to every API answer: a weak `ETag` over the body (Rack::ETag)
+/// with `Cache-Control: private, no-store`, and `304 Not Modified` without a body when the
+/// request's `If-None-Match` names it (Rack::ConditionalGet).
+async fn mastodon_conditional(
+    resp: Response<Body>,
+    if_none_match: Option<&HeaderValue>,
+) -> Response<Body> {
+    if resp.status() != StatusCode::OK {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let etag = format!("W/\"{:016x}\"", scout::model::fnv1a64(&bytes));
+    parts.headers.insert(
+        "cache-control",
+        HeaderValue::from_static("private, no-store"),
+    );
+    if let Ok(v) = HeaderValue::try_from(etag.as_str()) {
+        parts.headers.insert("etag", v);
+    }
+    if if_none_match.is_some_and(|v| v.as_bytes() == etag.as_bytes()) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        parts.headers.remove("content-type");
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 fn bench_route(st: &HostState, path: &str, query: &str) -> Response<Body> {
@@ -231,6 +270,15 @@ fn route(st: &HostState, path: &str, query: &str) -> Response<Body> {
     if let Some(handle) = path.strip_prefix("/@") {
         return match local_creator(st, handle) {
             Some(i) => reply(StatusCode::OK, HTML, render::profile_html(w, i)),
+            None => not_found(),
+        };
+    }
+    if st.world.bluesky_host == Some(st.host)
+        && let Some(method) = path.strip_prefix("/xrpc/")
+    {
+        return match super::render_bsky::xrpc(w, method, query) {
+            Some((200, v)) => reply(StatusCode::OK, JSON, v.to_string()),
+            Some((_, v)) => reply(StatusCode::BAD_REQUEST, JSON, v.to_string()),
             None => not_found(),
         };
     }

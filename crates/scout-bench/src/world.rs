@@ -31,6 +31,9 @@ pub struct World {
     /// Nights since the first crawl: each night about [`GROWN_SHARE`] of the posts that
     /// exist gain a reply (what a refresh has to find).
     pub day: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The host that is a Bluesky AppView: its creators are Bluesky accounts, read through
+    /// XRPC (see [`super::render_bsky`]); `None`: every host is a Mastodon server.
+    pub bluesky_host: Option<usize>,
 }
 
 /// Share of posts that gain a reply each night.
@@ -125,6 +128,7 @@ impl World {
             anchor,
             host_weights: Vec::new(),
             day: Default::default(),
+            bluesky_host: None,
         }
     }
 
@@ -444,6 +448,7 @@ impl World {
                         published_at: Some(cm.published_at),
                         likes: Some(cm.likes),
                         by_creator: cm.by_creator,
+                        lang_hint: None,
                     })
                     .collect::<Vec<_>>();
                 Post {

@@ -71,6 +71,8 @@ async fn scout_ranks_the_ranking_world_better_than_bm25() {
         "engagement_rate",
         "sponsored_share",
         "posts_indexed",
+        "bot_comment_share",
+        "audience_es_share",
     ] {
         assert!(acc[field].as_f64().unwrap() >= 0.95, "{field}: {acc}");
     }

@@ -159,6 +159,15 @@ async fn a_refresh_reads_only_the_threads_that_grew() {
         s.requests
     );
     assert!(s.requests < first.requests);
+    // A creator none of whose posts grew has an unchanged first page: Mastodon's weak ETag
+    // comes back as a 304, and the stored posts stand.
+    assert!(s.not_modified > 0, "{s:?}");
+    assert!(
+        s.bytes < first.bytes / 2,
+        "{} of {} bytes",
+        s.bytes,
+        first.bytes
+    );
     // Threads not read again keep their comments; the grown ones gained theirs.
     let after: Vec<usize> = (0..40).map(comments).collect();
     assert!(
@@ -166,4 +175,120 @@ async fn a_refresh_reads_only_the_threads_that_grew() {
         "{before:?} → {after:?}"
     );
     assert!(after.iter().sum::<usize>() > before.iter().sum::<usize>());
+}
+
+/// Bluesky accounts on one AppView host: a refresh asks for profiles and known posts' counts
+/// 25 at a time (`getProfiles`, `getPosts`), reads only the threads that grew, and ends with
+/// what a refresh without batching ends with, in fewer requests (counted at the server).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bluesky_refresh_batches_profiles_and_counts() {
+    let srv = server::spawn_with_bluesky(
+        17,
+        60,
+        &loopback_hosts(2),
+        0,
+        chrono::Utc::now(),
+        vec![1, 3],
+        Some(1),
+    )
+    .await
+    .expect("bind 127.0.0.2 and 127.0.0.3");
+    let w = &srv.world;
+    let bsky: Vec<u64> = (0..60).filter(|&i| w.is_bluesky(i)).collect();
+    assert!(bsky.len() > 30, "{}", bsky.len());
+    let mut cfg = bench_config(500.0, 10, 8);
+    cfg.sources.bluesky.api_base = w.hosts[1].clone();
+    let appview_requests = || srv.log.snapshot(true)[1].len();
+    let crawl_all = |dir: &std::path::Path| {
+        let index = CreatorIndex::open_or_create(dir).unwrap();
+        let cfg = cfg.clone();
+        let seeds = w.api_seeds(60);
+        async move {
+            let s = scout::crawl::crawl(
+                &cfg,
+                &index,
+                CrawlOptions {
+                    seeds,
+                    mode: "test".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+            (index, s)
+        }
+    };
+    let (dirs, mut indexes) = (
+        [tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap()],
+        Vec::new(),
+    );
+    for d in &dirs {
+        let (index, s) = crawl_all(d.path()).await;
+        assert_eq!(s.creators_new, 60, "{s:?}");
+        indexes.push(index);
+    }
+    let first = appview_requests() / 2;
+    assert!(first <= bsky.len() * 12, "{first} requests");
+
+    // As if the first account had published its newest post since the first crawl: the
+    // stored postsCount no longer matches, so the batched refresh reads its feed page (the
+    // batch calls alone would not find the post).
+    let moved = w.bluesky_profile_url(bsky[0]);
+    let stored = indexes[0].get(&moved).unwrap().unwrap();
+    let mut raw = stored.raw.unwrap();
+    raw.posts.remove(0);
+    raw.posts_count = raw.posts_count.map(|n| n - 1);
+    let mut writer = indexes[0].writer().unwrap();
+    writer.upsert(&stored.record, &raw).unwrap();
+    writer.commit(None).unwrap();
+    drop(writer);
+    indexes[0].reload().unwrap();
+    let n = |x: &CreatorIndex| x.get(&moved).unwrap().unwrap().raw.unwrap().posts.len();
+    assert_eq!(n(&indexes[0]) + 1, n(&indexes[1]));
+
+    // A night passes; one index is refreshed with batching, the other without.
+    w.day.store(1, std::sync::atomic::Ordering::Relaxed);
+    let mut counts = Vec::new();
+    for (index, batch) in indexes.iter().zip([true, false]) {
+        let mut cfg = cfg.clone();
+        cfg.sources.bluesky.batch_refresh = batch;
+        let zero = std::time::Duration::ZERO;
+        let s = scout::crawl::refresh::refresh(&cfg, index, zero, None, Vec::new(), false)
+            .await
+            .unwrap();
+        assert_eq!(s.creators_updated, 60, "{s:?}");
+        assert_eq!(s.errors, 0, "{s:?}");
+        counts.push(appview_requests());
+    }
+    let (batched, alone) = (counts[0], counts[1]);
+    // Alone: getProfile + getAuthorFeed + the grown threads each; batched: the threads and
+    // a few batch calls.
+    assert!(alone >= 2 * bsky.len(), "{alone}");
+    assert!(
+        batched + bsky.len() < alone,
+        "batched {batched}, alone {alone}"
+    );
+    assert!(batched <= 3 * bsky.len(), "{batched}");
+    // Both end with the same posts, counts and comments.
+    for &i in &bsky {
+        let url = w.bluesky_profile_url(i);
+        let got: Vec<_> = indexes
+            .iter()
+            .map(|x| x.get(&url).unwrap().unwrap().raw.unwrap())
+            .collect();
+        let view =
+            |r: &scout::model::RawProfile| -> Vec<(String, Option<u64>, Option<u64>, usize)> {
+                r.posts
+                    .iter()
+                    .map(|p| (p.id.clone(), p.comments_count, p.likes, p.comments.len()))
+                    .collect()
+            };
+        assert_eq!(view(&got[0]), view(&got[1]), "{url}");
+        assert_eq!(got[0].posts_count, got[1].posts_count, "{url}");
+        assert_eq!(got[0].followers, got[1].followers);
+        let c = w.creator(i);
+        let served: usize = (0..c.posts).map(|j| w.post(&c, j).comments.len()).sum();
+        let stored: usize = got[0].posts.iter().map(|p| p.comments.len()).sum();
+        assert_eq!(stored, served, "{url}: every grown thread read");
+    }
 }

@@ -223,17 +223,39 @@ pub fn parse_post(pv: &Value) -> Option<Post> {
         likes: pv.get("likeCount").and_then(count),
         shares,
         comments_count: pv.get("replyCount").and_then(count),
-        lang_hint: record
-            .get("langs")
-            .and_then(Value::as_array)
-            .and_then(|l| l.first())
-            .and_then(Value::as_str)
-            .map(|l| l.trim().to_lowercase())
-            .filter(|l| !l.is_empty()),
+        lang_hint: langs_hint(&record),
         ..Default::default()
     };
     facets(&record, &mut post);
     Some(post)
+}
+
+/// The first of a record's `langs`, lower-cased: the language the author's client declared.
+fn langs_hint(record: &Value) -> Option<String> {
+    record
+        .get("langs")
+        .and_then(Value::as_array)
+        .and_then(|l| l.first())
+        .and_then(Value::as_str)
+        .map(|l| l.trim().to_lowercase())
+        .filter(|l| !l.is_empty())
+}
+
+/// What a feed item answers: the parent's AT URI (the feed item's `reply.parent` view, else
+/// the record's `reply.parent` strong ref) and its author's profile URL (the view's author,
+/// else the DID in the URI). `(None, None)` for an original post.
+pub fn reply_parent(item: &Value) -> (Option<String>, Option<String>) {
+    let view = item.get("reply").and_then(|r| r.get("parent"));
+    let record_ref = item.pointer("/post/record/reply/parent");
+    let uri = [view, record_ref]
+        .into_iter()
+        .flatten()
+        .find_map(|p| nonempty(s(p, "uri")))
+        .map(str::to_string);
+    let did = || Some(split_at_uri(uri.as_deref()?)?.0.to_string());
+    let author = view.and_then(|p| p.get("author")).and_then(author_key);
+    let author = author.or_else(did).map(|k| profile_url(&k));
+    (uri, author)
 }
 
 /// One page of `getAuthorFeed`.
@@ -338,9 +360,10 @@ pub fn parse_author_feed(v: &Value, creator_did: &str) -> Result<FeedPage, Strin
         } else {
             &mut page.posts
         };
-        if let Some(post) = parse_post(pv)
+        if let Some(mut post) = parse_post(pv)
             && !list.iter().any(|p| p.id == post.id)
         {
+            (post.in_reply_to, post.in_reply_to_author) = reply_parent(item);
             list.push(post);
         }
     }
@@ -413,6 +436,7 @@ pub fn parse_thread(v: &Value, creator_did: &str) -> Result<Thread, String> {
             published_at: time(&record, "createdAt"),
             likes: pv.get("likeCount").and_then(count),
             by_creator,
+            lang_hint: langs_hint(&record),
         });
         if let Some(children) = node.get("replies").and_then(Value::as_array) {
             for c in children.iter().rev() {

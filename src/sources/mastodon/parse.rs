@@ -50,11 +50,29 @@ pub(super) fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 
 /// An id as a string; very old or non-Mastodon servers send numbers.
 pub(super) fn id_of(v: &Value) -> Option<String> {
-    match v.get("id")? {
+    id_at(v, "id")
+}
+
+/// The id under `key` (`id`, `in_reply_to_id`...), string or number.
+pub(super) fn id_at(v: &Value, key: &str) -> Option<String> {
+    match v.get(key)? {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
+}
+
+/// The profile URL of the account a status answers: its own author for a self-reply, else
+/// the mention carrying `in_reply_to_account_id` (Mastodon mentions the parent's author).
+fn parent_author(v: &Value) -> Option<String> {
+    let to = id_at(v, "in_reply_to_account_id")?;
+    let account = v
+        .get("account")
+        .filter(|a| id_of(a).as_deref() == Some(&to));
+    account
+        .into_iter()
+        .chain(list(v, "mentions").filter(|m| id_of(m).as_deref() == Some(&to)))
+        .find_map(|a| http_url(s(a, "url")))
 }
 
 pub(super) fn http_url(s: Option<&str>) -> Option<String> {
@@ -283,6 +301,8 @@ pub fn parse_post(v: &Value) -> Option<Post> {
             .filter(|l| !l.is_empty()),
         branded_content: false,
         comments: Vec::new(),
+        in_reply_to: id_at(v, "in_reply_to_id"),
+        in_reply_to_author: parent_author(v),
     })
 }
 

@@ -80,6 +80,9 @@ pub fn parse_context(
             published_at: time(d, "created_at"),
             likes: d.get("favourites_count").and_then(count),
             by_creator,
+            lang_hint: s(d, "language")
+                .map(|l| l.trim().to_lowercase())
+                .filter(|l| !l.is_empty()),
         });
     }
     Ok(thread)

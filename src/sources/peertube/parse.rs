@@ -297,6 +297,7 @@ fn parse_comment(c: &Value, owner: &str) -> Option<Comment> {
         by_creator: author
             .as_deref()
             .is_some_and(|a| a.eq_ignore_ascii_case(owner)),
+        lang_hint: None,
     })
 }
 

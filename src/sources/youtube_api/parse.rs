@@ -262,6 +262,7 @@ fn parse_comment(c: &Value, thread: Option<&str>, channel_id: &str) -> Option<Co
         published_at: time(sn, &["publishedAt"]),
         likes: n(sn, &["likeCount"]),
         by_creator: author == Some(channel_id),
+        lang_hint: None,
     })
 }
 

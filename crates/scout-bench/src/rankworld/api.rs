@@ -370,18 +370,7 @@ impl Served {
             "createdAt": s.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             "langs": [self.lang_of(who)],
         });
-        let mut facets = Vec::new();
-        for t in &s.hashtags {
-            let tag = format!("#{t}");
-            if let Some(start) = s.text.find(&tag) {
-                facets.push(json!({
-                    "$type": "app.bsky.richtext.facet",
-                    "index": {"byteStart": start, "byteEnd": start + tag.len()},
-                    "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": t}],
-                }));
-            }
-        }
-        record["facets"] = Value::Array(facets);
+        record["facets"] = crate::render_bsky::tag_facets(&s.text, &s.hashtags);
         if let Some((root, root_who, parent, parent_who)) = reply {
             record["reply"] = json!({
                 "root": {"$type": "com.atproto.repo.strongRef", "cid": format!("bafyrw{root}"), "uri": self.uri(root_who, root)},

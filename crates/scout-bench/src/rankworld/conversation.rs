@@ -78,6 +78,7 @@ impl RankWorld {
                 let nv = &NICHES[niche];
                 let generic = !rng.chance(0.7);
                 let questions = vocab::QUESTIONS.iter().find(|(l, _)| *l == fan.lang);
+                let remark = !generic && questions.is_none() && !(beginner || fan.beginner);
                 let text = if generic {
                     let praise = vocab::PRAISE
                         .iter()
@@ -95,6 +96,7 @@ impl RankWorld {
                     rng.pick(pool).to_string()
                 };
                 let cid = next_id();
+                let text = if remark { personal(&text, cid) } else { text };
                 let likes = rng.range(0, 6);
                 comments.push(Comment {
                     id: cid,
@@ -193,7 +195,8 @@ impl RankWorld {
     }
 
     /// Creators comment under other creators of their niche and platform ("Love this, saving
-    /// it"): a reply in their own timeline, and a commenter who is a creator.
+    /// it"): a reply in their own timeline, and a commenter who is a creator. Their comments
+    /// are friendly generic praise ([`vocab::PEER_EN`]), in their language.
     pub(super) fn make_cross_replies(&mut self, next_id: &mut impl FnMut() -> u64) {
         let mut rng = Rng::for_key(self.seed, &[4]);
         for c in 0..self.creators.len() {
@@ -220,7 +223,7 @@ impl RankWorld {
                     .collect();
                 let p = *rng.pick(&own);
                 let lang = self.creators[c].lang;
-                let text = reply_text(&mut rng, lang);
+                let text = peer_text(&mut rng, lang);
                 let target = &self.creators[o].timeline[p];
                 let (tid, at) = (target.id, target.at + Duration::hours(2));
                 let id = next_id();
@@ -279,10 +282,68 @@ impl RankWorld {
 
 /// What a creator says when answering someone, in their language.
 fn reply_text(rng: &mut Rng, lang: &str) -> String {
-    let pool = if lang == "es" {
-        vocab::REPLIES_ES
+    in_language(rng, lang, vocab::REPLIES_EN, vocab::REPLIES_ES)
+}
+
+/// What a creator writes under a peer's post, in their language (one draw, as
+/// [`reply_text`], so the rest of the world stays as generated).
+fn peer_text(rng: &mut Rng, lang: &str) -> String {
+    in_language(rng, lang, vocab::PEER_EN, vocab::PEER_ES)
+}
+
+/// One line of `es` for a Spanish speaker, else of `en` (one random draw).
+fn in_language(rng: &mut Rng, lang: &str, en: &[&str], es: &[&str]) -> String {
+    rng.pick(if lang == "es" { es } else { en }).to_string()
+}
+
+/// People do not repeat a remark word for word: an expert's remark gets an opening and a
+/// detail of its own, chosen from the comment's id so the world's random draws stay as they
+/// were. (Verbatim repeats by several accounts are what copy-paste engagement looks like, and
+/// scout rightly counts them as such.)
+fn personal(text: &str, id: u64) -> String {
+    const OPENINGS: &[&str] = &[
+        "",
+        "Honestly, ",
+        "Funny, ",
+        "Can confirm: ",
+        "Good reminder. ",
+        "Same story here: ",
+        "Oh nice. ",
+        "Not sure it helps, but ",
+        "FWIW ",
+        "Ha, ",
+    ];
+    const DETAILS: &[&str] = &[
+        "",
+        " last weekend",
+        " after a few tries",
+        " this spring",
+        " on my second attempt",
+        " (took me a while)",
+        " since March",
+        " over the holidays",
+        " over the winter",
+        " a couple of years ago",
+        " with some help from a friend",
+        " this week",
+        " back in 2022",
+        " on a budget",
+        " after reading your older post",
+        " at my local club",
+    ];
+    let h = scout::model::fnv1a64(&id.to_le_bytes());
+    let open = OPENINGS[(h % OPENINGS.len() as u64) as usize];
+    let detail = DETAILS[((h >> 16) % DETAILS.len() as u64) as usize];
+    let first = text.split_whitespace().next().unwrap_or_default();
+    let keep_case =
+        matches!(first, "I" | "I'm") || first.chars().nth(1).is_some_and(char::is_uppercase);
+    let body = if open.is_empty() || open.ends_with(". ") || keep_case {
+        text.to_string()
     } else {
-        vocab::REPLIES_EN
+        let mut cs = text.chars();
+        cs.next()
+            .map(|c| c.to_lowercase().chain(cs).collect())
+            .unwrap_or_default()
     };
-    rng.pick(pool).to_string()
+    format!("{open}{body}{detail}")
 }

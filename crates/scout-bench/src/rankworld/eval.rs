@@ -275,11 +275,15 @@ fn field_accuracy(
     by_url: &HashMap<String, usize>,
 ) -> Value {
     let mut ok: HashMap<&str, (usize, usize)> = HashMap::new();
-    let mut check = |field: &'static str, good: bool| {
+    // Every miss, so a figure below 1 can be traced to creators (`field_accuracy.misses` in the report).
+    let mut misses: Vec<Value> = Vec::new();
+    let mut check = |field: &'static str, good: bool, who: &str, truth: f64, got: Option<f64>| {
         let e = ok.entry(field).or_default();
         e.1 += 1;
         if good {
             e.0 += 1;
+        } else {
+            misses.push(json!({"field": field, "creator": who, "truth": round3(truth), "measured": got.map(round3)}));
         }
     };
     for (_, r, _) in docs {
@@ -288,32 +292,62 @@ fn field_accuracy(
         };
         let cr = &world.creators[c];
         let t = judge::truth(world, cr);
-        check("followers", r.followers == Some(cr.followers));
+        let who = format!("{:?}/{}", cr.kind, cr.handle);
+        let near =
+            |got: Option<f64>, truth: f64, tol: f64| got.is_some_and(|g| (g - truth).abs() <= tol);
+        let f = |v: u64| v as f64;
+        check(
+            "followers",
+            r.followers == Some(cr.followers),
+            &who,
+            f(cr.followers),
+            r.followers.map(f),
+        );
+        let er = t.engagement_rate;
         check(
             "engagement_rate",
-            r.engagement_rate
-                .is_some_and(|e| (e - t.engagement_rate).abs() <= 0.1 * t.engagement_rate),
+            near(r.engagement_rate, er, 0.1 * er),
+            &who,
+            er,
+            r.engagement_rate,
         );
+        let sp = t.sponsored_share;
         check(
             "sponsored_share",
-            r.sponsored_share
-                .is_some_and(|s| (s - t.sponsored_share).abs() <= 0.1),
+            near(r.sponsored_share, sp, 0.1),
+            &who,
+            sp,
+            r.sponsored_share,
         );
+        let bot = t.bot_comment_share;
         check(
             "bot_comment_share",
-            r.bot_comment_share
-                .is_some_and(|s| (s - t.bot_comment_share).abs() <= 0.1),
+            near(r.bot_comment_share, bot, 0.1),
+            &who,
+            bot,
+            r.bot_comment_share,
         );
         let es = r.audience_languages.get("es").copied().unwrap_or(0.0);
-        check("audience_es_share", (es - t.es_audience).abs() <= 0.1);
+        check(
+            "audience_es_share",
+            near(Some(es), t.es_audience, 0.1),
+            &who,
+            t.es_audience,
+            Some(es),
+        );
+        let posts = judge::own_posts(cr).min(40);
         check(
             "posts_indexed",
-            r.posts_indexed as usize == judge::own_posts(cr).min(40),
+            r.posts_indexed as usize == posts,
+            &who,
+            posts as f64,
+            Some(r.posts_indexed as f64),
         );
     }
     let mut out = serde_json::Map::new();
     for (k, (good, n)) in ok {
         out.insert(k.to_string(), json!(round3(good as f64 / n.max(1) as f64)));
     }
+    out.insert("misses".into(), Value::Array(misses));
     Value::Object(out)
 }

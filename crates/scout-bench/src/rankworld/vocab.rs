@@ -411,6 +411,27 @@ pub const REPLIES_ES: &[&str] = &[
     "Totalmente de acuerdo",
 ];
 
+/// What a creator writes under a peer's post: friendly praise that says nothing about it
+/// (generic, as the truth labels it). Not the answers above ("Glad it helped!" answers a
+/// question under one's own post; under someone else's it would make no sense).
+pub const PEER_EN: &[&str] = &[
+    "Love this, saving it",
+    "So good!",
+    "Totally agree",
+    "This is gold",
+    "Great post, thanks for sharing",
+    "Yes! Love it",
+    "Same here!",
+    "Beautiful work",
+];
+
+pub const PEER_ES: &[&str] = &[
+    "Totalmente de acuerdo",
+    "¡Qué bueno!",
+    "Me encanta, lo guardo",
+    "¡Qué maravilla!",
+];
+
 /// Audience praise per language, not about the niche.
 pub const PRAISE: &[(&str, &[&str])] = &[
     (
