@@ -221,7 +221,7 @@ impl Default for RankWeights {
         RankWeights {
             relevance: 1.0,
             theme_consistency: 1.5,
-            query_focus: 1.5,
+            query_focus: 1.0,
             authenticity: 2.5,
             engagement: 0.8,
             comment_quality: 1.0,

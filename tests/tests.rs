@@ -18,6 +18,7 @@ mod multihop;
 mod nightly;
 mod own_posts;
 mod platforms;
+mod query_focus;
 mod ranking;
 mod rate_limits;
 mod redis_frontier;

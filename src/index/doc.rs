@@ -88,6 +88,10 @@ pub fn to_document(
         .collect();
     tags.sort_unstable();
     d.add_text(f.hashtags, tags.join(" "));
+    d.add_pre_tokenized_text(
+        f.post_terms,
+        super::post_terms::of(raw, rec.language.as_deref()),
+    );
     d.add_text(
         f.themes,
         format!(

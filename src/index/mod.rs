@@ -8,6 +8,7 @@
 pub(crate) mod cjk;
 pub mod doc;
 pub mod merge;
+pub(crate) mod post_terms;
 pub(crate) mod schema;
 pub(crate) mod signals;
 

@@ -33,8 +33,8 @@ pub(crate) const STEMMED_LANGUAGES: [(&str, Language); 6] = [
 pub(crate) const TEXT_ANALYZER: &str = "scout_text";
 
 /// Bump when the schema changes; an index with another version is refused with a clear error.
-/// 3: CJK bigrams in every text field.
-pub(crate) const SCHEMA_VERSION: u32 = 3;
+/// 3: CJK bigrams in every text field. 4: `post_terms`, each own post's words at its index.
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -60,6 +60,9 @@ pub struct Fields {
     pub hashtags: Field,
     pub themes: Field,
     pub audience: Field,
+    /// Each own post's distinct words, at the post's index as position (see
+    /// [`super::post_terms`]): which posts match a query, not only how often.
+    pub post_terms: Field,
     /// (language code, stemmed posts field, stemmed audience field)
     pub stemmed: Vec<(&'static str, Field, Field)>,
     pub record: Field,
@@ -103,6 +106,8 @@ pub(crate) fn build() -> (Schema, Fields) {
         hashtags: b.add_text_field("hashtags", text(TEXT_ANALYZER)),
         themes: b.add_text_field("themes", text(TEXT_ANALYZER)),
         audience: b.add_text_field("audience", text(TEXT_ANALYZER)),
+        // Pre-tokenized by `post_terms`; the analyser named here is never run on it.
+        post_terms: b.add_text_field("post_terms", text(TEXT_ANALYZER)),
         stemmed: STEMMED_LANGUAGES
             .iter()
             .map(|(code, _)| {
@@ -128,28 +133,34 @@ pub(crate) fn stem_analyzer_name(code: &str) -> String {
 /// Register scout's analysers on `index` (they are not persisted by tantivy).
 pub(crate) fn register_tokenizers(index: &Index) {
     let tm = index.tokenizers();
-    tm.register(
-        TEXT_ANALYZER,
-        TextAnalyzer::builder(ScriptTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
-            .build(),
-    );
+    tm.register(TEXT_ANALYZER, neutral_analyzer());
     for (code, lang) in STEMMED_LANGUAGES {
-        let builder = TextAnalyzer::builder(ScriptTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .dynamic();
-        let builder = match StopWordFilter::new(lang) {
-            Some(stop) => builder.filter_dynamic(stop),
-            None => builder,
-        };
-        // Folding after stemming: the Snowball stemmers expect accents.
-        let analyzer = builder
-            .filter_dynamic(Stemmer::new(lang))
-            .filter_dynamic(AsciiFoldingFilter)
-            .build();
-        tm.register(&stem_analyzer_name(code), analyzer);
+        tm.register(&stem_analyzer_name(code), stem_analyzer(lang));
     }
+}
+
+/// The language-neutral analyser of the generic text fields.
+pub(crate) fn neutral_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(ScriptTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The stemming analyser of the `posts_{code}` / `audience_{code}` fields of `lang`.
+pub(crate) fn stem_analyzer(lang: Language) -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(ScriptTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .dynamic();
+    let builder = match StopWordFilter::new(lang) {
+        Some(stop) => builder.filter_dynamic(stop),
+        None => builder,
+    };
+    // Folding after stemming: the Snowball stemmers expect accents.
+    builder
+        .filter_dynamic(Stemmer::new(lang))
+        .filter_dynamic(AsciiFoldingFilter)
+        .build()
 }

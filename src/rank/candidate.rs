@@ -55,25 +55,7 @@ impl Candidate<'_> {
         if let Some(raw) = &self.raw {
             return Ok(raw.clone());
         }
-        let d: TantivyDocument = searcher.doc(self.addr).map_err(read_err)?;
-        let slim: Option<OwnWords> = d
-            .get_first(f.raw)
-            .and_then(|v| v.as_bytes())
-            .and_then(|b| serde_json::from_slice(b).ok());
-        let slim = slim.unwrap_or_default();
-        Ok(RawProfile {
-            bio: slim.bio,
-            posts: slim
-                .posts
-                .into_iter()
-                .map(|p| crate::model::Post {
-                    text: p.text,
-                    hashtags: p.hashtags,
-                    ..Default::default()
-                })
-                .collect(),
-            ..Default::default()
-        })
+        own_words_at(searcher, f, self.addr)
     }
 
     pub(super) fn raw(&mut self, searcher: &Searcher, f: &Fields) -> Result<&RawProfile> {
@@ -83,6 +65,34 @@ impl Candidate<'_> {
         }
         Ok(self.raw.as_ref().expect("just loaded"))
     }
+}
+
+/// The bio and the posts' text and hashtags of the creator at `addr` (see
+/// [`Candidate::own_words`]).
+pub(super) fn own_words_at(
+    searcher: &Searcher,
+    f: &Fields,
+    addr: DocAddress,
+) -> Result<RawProfile> {
+    let d: TantivyDocument = searcher.doc(addr).map_err(read_err)?;
+    let slim: Option<OwnWords> = d
+        .get_first(f.raw)
+        .and_then(|v| v.as_bytes())
+        .and_then(|b| serde_json::from_slice(b).ok());
+    let slim = slim.unwrap_or_default();
+    Ok(RawProfile {
+        bio: slim.bio,
+        posts: slim
+            .posts
+            .into_iter()
+            .map(|p| crate::model::Post {
+                text: p.text,
+                hashtags: p.hashtags,
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    })
 }
 
 /// The part of a stored raw profile the creator wrote (see [`Candidate::own_words`]).

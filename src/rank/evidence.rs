@@ -15,6 +15,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
+use super::constants::SYNONYM_WEIGHT;
 use super::fit::BuyerQuery;
 use super::retrieve;
 use crate::index::CreatorIndex;
@@ -24,8 +25,6 @@ use crate::model::{CreatorRecord, EvidencePost, Post, RawProfile};
 pub(crate) const EVIDENCE_POSTS: usize = 3;
 /// Longest passage quoted, in characters.
 pub(crate) const SNIPPET_CHARS: usize = 180;
-/// Synonyms from the taxonomy count this much of a typed word.
-const SYNONYM_WEIGHT: f32 = 0.4;
 /// Each repeat of a matched term adds this share of its weight.
 const REPEAT_BONUS: f32 = 0.1;
 

@@ -1,54 +1,66 @@
 //! `query_focus`: how much of a creator's own posting is about what the marketer typed, for
 //! any niche — the taxonomy's `theme_consistency` only knows its 30 niches.
 //!
-//! For each query word, the creator's posts mention it `tf` times (the most of its forms: the
-//! word in the `posts` field, its stem in each stemmed posts field); its share is
-//! `min(1, tf / posts_indexed)`. The focus is the words' shares averaged with IDF weights (the
-//! specific word of "sourdough baking" counts more than the generic one; a word no creator
-//! uses carries no information and is left out), or the best single-word taxonomy synonym's
-//! share when that is higher (a Spanish creator writing "correr" for "running").
+//! The share of the creator's own posts that match the query, each post counted once: the
+//! `post_terms` field (see [`crate::index::post_terms`]) indexes each post's words at the
+//! post's index, so a word's positions in a creator's posting list are the posts using it.
+//! A post matches
+//! - the typed words: the IDF-weighted share of them it uses (the specific word of
+//!   "sourdough baking" counts more than the generic one; a word no creator uses carries no
+//!   information and is left out), any form — the word, or its stem in the creator's
+//!   language;
+//! - a taxonomy synonym, all its words in the post: [`SYNONYM_FOCUS`] (a Spanish creator
+//!   writing "café de especialidad" for "specialty coffee");
+//! - expansion terms learnt from the query's most focused creators (see
+//!   [`super::feedback`]): up to [`FEEDBACK_FOCUS_WEIGHT`], combined as a noisy-or;
 //!
-//! Why term frequencies rather than an exact count of matching posts: posts are indexed as
-//! one text per creator, and reading every candidate's stored posts costs a document-store
-//! read each (tens of µs) where a posting-list seek costs well under one. A post naming the
-//! niche twice counts twice, hence the cap; a stemmed field also holds the bio, so a stuffed
-//! bio adds about `1 / posts` — small next to a real focus. Candidates only (a few hundred).
+//! and counts the best of the three. Only the retrieved candidates are scored (a few
+//! hundred): per word form, one posting list per segment, sought to each candidate.
 
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, Term};
 
+use super::constants::{FEEDBACK_FOCUS_WEIGHT, SYNONYM_FOCUS};
 use super::retrieve::analyse_positions;
 use crate::error::{Error, Result};
 use crate::index::Fields;
+use crate::index::post_terms::stem_token;
 
-/// One query word (or synonym): its forms per field and its weight.
+/// One word: its forms in `post_terms` and its weight.
+#[derive(Debug, Clone)]
 struct Word {
     forms: Vec<Term>,
     weight: f64,
 }
 
+/// The query compiled for focus: typed words, synonyms and expansion terms.
+#[derive(Debug, Clone)]
 pub struct QueryFocus {
     words: Vec<Word>,
-    synonyms: Vec<Word>,
+    /// Each synonym's words (all in one post to match).
+    synonyms: Vec<Vec<Word>>,
+    /// Expansion terms, weights 0–1 (the best 1).
+    feedback: Vec<Word>,
 }
 
-fn fields_of(f: &Fields) -> Vec<Field> {
-    let mut v = vec![f.posts];
-    v.extend(f.stemmed.iter().map(|(_, posts, _)| *posts));
-    v
-}
-
-/// The forms of `text` (one analysed token per field, positions aligned) grouped by position.
-fn words_of(index: &tantivy::Index, fields: &[Field], text: &str) -> Vec<Vec<Term>> {
+/// The forms of `text`'s words in `post_terms`, grouped by position: the neutral token and
+/// each stemming language's stem.
+fn words_of(index: &tantivy::Index, f: &Fields, text: &str) -> Vec<Vec<Term>> {
     let mut by_pos: std::collections::BTreeMap<usize, Vec<Term>> = Default::default();
-    for field in fields {
-        for (pos, tok) in analyse_positions(index, *field, text) {
-            let t = Term::from_field_text(*field, &tok);
-            let forms = by_pos.entry(pos).or_default();
-            if !forms.contains(&t) {
-                forms.push(t);
-            }
+    let mut add = |pos: usize, token: String| {
+        let t = Term::from_field_text(f.post_terms, &token);
+        let forms = by_pos.entry(pos).or_default();
+        if !forms.contains(&t) {
+            forms.push(t);
+        }
+    };
+    for (pos, tok) in analyse_positions(index, f.posts, text) {
+        add(pos, tok);
+    }
+    for (code, posts, _) in &f.stemmed {
+        for (pos, tok) in analyse_positions(index, *posts, text) {
+            add(pos, stem_token(code, &tok));
         }
     }
     by_pos.into_values().collect()
@@ -62,6 +74,13 @@ fn doc_freq(searcher: &Searcher, forms: &[Term]) -> u64 {
         .unwrap_or(0)
 }
 
+/// Inverse document frequency (BM25's), `None` for a word no creator uses.
+fn idf(searcher: &Searcher, forms: &[Term]) -> Option<f64> {
+    let n = searcher.num_docs() as f64;
+    let df = doc_freq(searcher, forms) as f64;
+    (df > 0.0).then(|| (1.0 + (n - df + 0.5) / (df + 0.5)).ln())
+}
+
 impl QueryFocus {
     /// `None` when no word of the query or its synonyms appears in anyone's posts.
     pub fn build(
@@ -71,44 +90,155 @@ impl QueryFocus {
         query: &str,
         synonyms: &[String],
     ) -> Option<QueryFocus> {
-        let fields = fields_of(f);
-        let n = searcher.num_docs() as f64;
-        let weighted = |forms: Vec<Term>| {
-            let df = doc_freq(searcher, &forms) as f64;
-            (df > 0.0).then(|| Word {
-                forms,
-                weight: (1.0 + (n - df + 0.5) / (df + 0.5)).ln(),
-            })
-        };
-        let words: Vec<Word> = words_of(index, &fields, query)
+        let words: Vec<Word> = words_of(index, f, query)
             .into_iter()
-            .filter_map(weighted)
+            .filter_map(|forms| idf(searcher, &forms).map(|weight| Word { forms, weight }))
             .collect();
-        let synonyms: Vec<Word> = synonyms
+        let synonyms: Vec<Vec<Word>> = synonyms
             .iter()
             .filter_map(|s| {
-                let mut w = words_of(index, &fields, s);
-                (w.len() == 1).then(|| w.remove(0))
+                let ws = words_of(index, f, s);
+                // A word of it no creator uses: the synonym cannot match.
+                let all_used = !ws.is_empty() && ws.iter().all(|w| doc_freq(searcher, w) > 0);
+                all_used.then(|| {
+                    ws.into_iter()
+                        .map(|forms| Word { forms, weight: 1.0 })
+                        .collect()
+                })
             })
-            .filter_map(weighted)
             .collect();
-        (!words.is_empty() || !synonyms.is_empty()).then_some(QueryFocus { words, synonyms })
+        (!words.is_empty() || !synonyms.is_empty()).then_some(QueryFocus {
+            words,
+            synonyms,
+            feedback: Vec::new(),
+        })
     }
 
-    /// The focus (0–1) of each of `docs`, whose own posts number `posts[i]`.
+    /// Whether `token` (a neutral token, as in `posts`) is one of the typed words' or the
+    /// synonyms' forms: expansion adds other words only.
+    pub fn knows(&self, f: &Fields, token: &str) -> bool {
+        let t = Term::from_field_text(f.post_terms, token);
+        self.words
+            .iter()
+            .chain(self.synonyms.iter().flatten())
+            .any(|w| w.forms.contains(&t))
+    }
+
+    /// Add expansion terms (neutral tokens with weights 0–1).
+    pub fn with_feedback(mut self, f: &Fields, terms: &[(String, f64)]) -> QueryFocus {
+        self.feedback = terms
+            .iter()
+            .map(|(t, w)| Word {
+                forms: vec![Term::from_field_text(f.post_terms, t)],
+                weight: *w,
+            })
+            .collect();
+        self
+    }
+
+    /// The focus (0–1) of each of `docs`, whose own posts number `posts[i]`: the mean of
+    /// [`Self::post_scores`].
     pub fn values(
         &self,
         searcher: &Searcher,
         docs: &[DocAddress],
         posts: &[u64],
     ) -> Result<Vec<f64>> {
-        let all: Vec<&Word> = self.words.iter().chain(&self.synonyms).collect();
-        // tf[word][doc]: the most frequent form.
-        let mut tf = vec![vec![0u32; docs.len()]; all.len()];
+        Ok(self
+            .post_scores(searcher, docs, posts)?
+            .into_iter()
+            .map(|s| {
+                if s.is_empty() {
+                    0.0
+                } else {
+                    (s.iter().sum::<f64>() / s.len() as f64).clamp(0.0, 1.0)
+                }
+            })
+            .collect())
+    }
+
+    /// How well each own post of each of `docs` matches the query (0–1, the best of typed
+    /// words, synonyms and expansion terms; see the module doc), by post index.
+    pub fn post_scores(
+        &self,
+        searcher: &Searcher,
+        docs: &[DocAddress],
+        posts: &[u64],
+    ) -> Result<Vec<Vec<f64>>> {
+        let all: Vec<&Word> = self
+            .words
+            .iter()
+            .chain(self.synonyms.iter().flatten())
+            .chain(&self.feedback)
+            .collect();
+        let matches = PostMatches::read(searcher, &all, docs, posts)?;
+        let total: f64 = self.words.iter().map(|w| w.weight).sum();
+        let syn_at = self.words.len();
+        let fb_at = syn_at + self.synonyms.iter().map(Vec::len).sum::<usize>();
+        Ok((0..docs.len())
+            .map(|i| {
+                (0..posts[i] as usize)
+                    .map(|p| {
+                        let has = |w: usize| matches.has(w, i, p);
+                        let typed = if total > 0.0 {
+                            let got: f64 = (0..self.words.len())
+                                .filter(|&w| has(w))
+                                .map(|w| self.words[w].weight)
+                                .sum();
+                            got / total
+                        } else {
+                            0.0
+                        };
+                        let mut at = syn_at;
+                        let mut syn: f64 = 0.0;
+                        for s in &self.synonyms {
+                            if (at..at + s.len()).all(has) {
+                                syn = SYNONYM_FOCUS;
+                            }
+                            at += s.len();
+                        }
+                        let missed: f64 = self
+                            .feedback
+                            .iter()
+                            .enumerate()
+                            .filter(|(e, _)| has(fb_at + e))
+                            .map(|(_, w)| 1.0 - FEEDBACK_FOCUS_WEIGHT * w.weight)
+                            .product();
+                        typed.max(syn).max(1.0 - missed)
+                    })
+                    .collect()
+            })
+            .collect())
+    }
+}
+
+/// Which posts of each document use each word: a bitset per (word, document).
+struct PostMatches {
+    docs: usize,
+    blocks: usize,
+    bits: Vec<u64>,
+}
+
+impl PostMatches {
+    fn read(
+        searcher: &Searcher,
+        words: &[&Word],
+        docs: &[DocAddress],
+        posts: &[u64],
+    ) -> Result<PostMatches> {
+        let blocks = (posts.iter().copied().max().unwrap_or(0) as usize)
+            .div_ceil(64)
+            .max(1);
+        let mut out = PostMatches {
+            docs: docs.len(),
+            blocks,
+            bits: vec![0; words.len() * docs.len() * blocks],
+        };
         let mut order: Vec<usize> = (0..docs.len()).collect();
         order.sort_by_key(|&i| (docs[i].segment_ord, docs[i].doc_id));
         let err = |e: tantivy::TantivyError| Error::Other(format!("query focus: {e}"));
         let io = |e: std::io::Error| Error::Other(format!("query focus: {e}"));
+        let mut positions = Vec::new();
         let mut k = 0;
         while k < order.len() {
             let seg = docs[order[k]].segment_ord;
@@ -117,11 +247,12 @@ impl QueryFocus {
                 .position(|&i| docs[i].segment_ord != seg)
                 .map_or(order.len(), |p| k + p);
             let reader = searcher.segment_reader(seg);
-            for (w, word) in all.iter().enumerate() {
+            for (w, word) in words.iter().enumerate() {
                 for term in &word.forms {
-                    let inverted = reader.inverted_index(term.field()).map_err(err)?;
+                    let field: Field = term.field();
+                    let inverted = reader.inverted_index(field).map_err(err)?;
                     let Some(mut postings) = inverted
-                        .read_postings(term, IndexRecordOption::WithFreqs)
+                        .read_postings(term, IndexRecordOption::WithFreqsAndPositions)
                         .map_err(io)?
                     else {
                         continue;
@@ -133,43 +264,34 @@ impl QueryFocus {
                             at = postings.seek(target);
                         }
                         if at == target {
-                            tf[w][i] = tf[w][i].max(postings.term_freq());
+                            postings.positions(&mut positions);
+                            for &p in &positions {
+                                out.set(w, i, p as usize, posts[i] as usize);
+                            }
                         }
                     }
                 }
             }
             k = end;
         }
-        let share = |w: usize, i: usize| {
-            if posts[i] == 0 {
-                0.0
-            } else {
-                (f64::from(tf[w][i]) / posts[i] as f64).min(1.0)
-            }
-        };
-        let total: f64 = self.words.iter().map(|w| w.weight).sum();
-        Ok((0..docs.len())
-            .map(|i| {
-                let words = if total > 0.0 {
-                    self.words
-                        .iter()
-                        .enumerate()
-                        .map(|(w, word)| word.weight * share(w, i))
-                        .sum::<f64>()
-                        / total
-                } else {
-                    0.0
-                };
-                let syn = (0..self.synonyms.len())
-                    .map(|s| share(self.words.len() + s, i))
-                    .fold(0.0, f64::max);
-                words.max(syn)
-            })
-            .collect())
+        Ok(out)
+    }
+
+    fn set(&mut self, w: usize, doc: usize, post: usize, posts: usize) {
+        if post < posts {
+            let at = (w * self.docs + doc) * self.blocks + post / 64;
+            self.bits[at] |= 1 << (post % 64);
+        }
+    }
+
+    fn has(&self, w: usize, doc: usize, post: usize) -> bool {
+        let at = (w * self.docs + doc) * self.blocks + post / 64;
+        self.bits[at] & (1 << (post % 64)) != 0
     }
 }
 
-/// The focus of every retrieved candidate (`None` without query text or matching words).
+/// The focus of every retrieved candidate, typed words and synonyms only (no expansion; the
+/// ranker's full path is [`super::feedback::focus_and_widen`]). `None` without query text.
 pub fn for_candidates(
     index: &crate::index::CreatorIndex,
     searcher: &Searcher,

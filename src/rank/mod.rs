@@ -2,17 +2,19 @@
 //! re-rank of the top candidates with the signals a marketer cares about (see [`score`]) and,
 //! when the request describes the brand, the audience and brand fit signals (see [`fit`]).
 
-pub(crate) mod candidate;
+mod candidate;
+pub(crate) mod constants;
 pub(crate) mod csv_rows;
 pub(crate) mod evidence;
 pub mod expand;
+pub mod feedback;
 pub mod filters;
 pub(crate) mod fit;
 pub mod focus;
 pub(crate) mod percentile;
 pub mod retrieve;
 pub mod score;
-pub(crate) mod search;
+mod search;
 pub(crate) mod seek;
 pub mod synonym_cache;
 pub mod table;

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | relevance | 0–1 | BM25 over bio, posts, hashtags, themes, normalised by the best candidate; × (0.4 + 0.6 × min(1, 2 × query_focus)): a bio-only match counts 40 % |
 //! | theme_consistency | 0–1 | share of the creator's posts on the queried niche (when the query names none: `query_focus` again, or main-niche share × relevance without query text) |
-//! | query_focus | 0–1 | share of the creator's own posts naming the query's words or synonyms, any niche (see [`super::focus`]) |
+//! | query_focus | 0–1 | share of the creator's own posts matching the query — its words, synonyms or expansion terms — each post once, any niche (see [`super::focus`]) |
 //! | authenticity | 0–1 | 1 − bot-comment share; × 0.2 when the inflated pattern is flagged; × 0.5 for declared bots |
 //! | engagement | 0–1 | engagement-rate percentile among peers of the same tier and platform |
 //! | comment_quality | 0–1 | substance of the comments |
@@ -21,11 +21,13 @@
 //!
 //! Unknown signals contribute a neutral value (documented per signal) rather than zero, so a
 //! creator is not punished for what a platform does not publish; they never earn a bonus.
+//! The figures in this table are the constants of [`super::constants`], documented there.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
+use super::constants as k;
 use super::percentile::{EngagementPercentiles, percentile_in};
 use crate::config::RankWeights;
 use crate::index::signals::RankSignals;
@@ -173,10 +175,11 @@ pub fn score_signals_with<'p>(
     let mut add = |signal: Signal, weight: f64, value: f64| parts.set(signal, weight * value);
 
     // The bio claims, the posts prove: text relevance counts in full once the creator's own
-    // posts match the query (query focus ≥ 0.5), and 40 % when only the bio or name does.
-    let proven = input
-        .query_focus
-        .map_or(1.0, |q| 0.4 + 0.6 * (2.0 * q).clamp(0.0, 1.0));
+    // posts match the query, and a share when only the bio or name does.
+    let proven = input.query_focus.map_or(1.0, |q| {
+        k::BIO_ONLY_RELEVANCE
+            + (1.0 - k::BIO_ONLY_RELEVANCE) * (q / k::FOCUS_PROVEN_AT).clamp(0.0, 1.0)
+    });
     add(
         Signal::Relevance,
         w.relevance,
@@ -204,25 +207,25 @@ pub fn score_signals_with<'p>(
         add(Signal::QueryFocus, w.query_focus, q.clamp(0.0, 1.0));
     }
 
-    let mut auth = 1.0 - rec.bot_comment_share.unwrap_or(0.3);
+    let mut auth = 1.0 - rec.bot_comment_share.unwrap_or(k::UNKNOWN_BOT_SHARE);
     if rec.inflated {
-        auth *= 0.2;
+        auth *= k::INFLATED_AUTHENTICITY;
     }
     if rec.is_bot {
-        auth *= 0.5;
+        auth *= k::BOT_AUTHENTICITY;
     }
     add(Signal::Authenticity, w.authenticity, auth.clamp(0.0, 1.0));
 
     let eng = match (rec.engagement_rate, rec.tier) {
         (Some(e), Some(t)) => percentile_in(peers(t), e),
-        _ => 0.3,
+        _ => k::UNKNOWN_ENGAGEMENT,
     };
     add(Signal::Engagement, w.engagement, eng);
 
     add(
         Signal::CommentQuality,
         w.comment_quality,
-        rec.comment_quality.unwrap_or(0.2),
+        rec.comment_quality.unwrap_or(k::UNKNOWN_COMMENT_QUALITY),
     );
     add(
         Signal::CreatorReplies,
@@ -236,13 +239,15 @@ pub fn score_signals_with<'p>(
     add(
         Signal::Recency,
         w.recency,
-        days_idle.map_or(0.0, |d| (-d / 45.0).exp()),
+        days_idle.map_or(0.0, |d| (-d / k::RECENCY_DAYS).exp()),
     );
     // A creator who stopped posting cannot run a campaign, however good the archive.
     add(
         Signal::InactivityPenalty,
         w.inactivity_penalty,
-        -days_idle.map_or(0.0, |d| ((d - 90.0) / 275.0).clamp(0.0, 1.0)),
+        -days_idle.map_or(0.0, |d| {
+            ((d - k::INACTIVE_AFTER_DAYS) / k::INACTIVE_FULL_AFTER_DAYS).clamp(0.0, 1.0)
+        }),
     );
 
     if let Some(lang) = input.audience_lang {
@@ -257,12 +262,12 @@ pub fn score_signals_with<'p>(
     add(
         Signal::SponsoredPenalty,
         w.sponsored_penalty,
-        -((sponsored - 0.25).max(0.0) / 0.75),
+        -((sponsored - k::NORMAL_SPONSORED_SHARE).max(0.0) / (1.0 - k::NORMAL_SPONSORED_SHARE)),
     );
     add(
         Signal::UndisclosedPenalty,
         w.undisclosed_penalty,
-        -(rec.undisclosed_sponsored_posts as f64 / 3.0).min(1.0),
+        -(rec.undisclosed_sponsored_posts as f64 / k::UNDISCLOSED_FULL).min(1.0),
     );
     parts
 }

@@ -109,7 +109,7 @@ pub(super) fn search(
     let synonyms: Vec<(String, f32)> = expansion
         .synonyms
         .iter()
-        .map(|s| (s.clone(), 0.4f32))
+        .map(|s| (s.clone(), super::constants::SYNONYM_WEIGHT))
         .collect();
     let searcher = index.searcher();
     let plan = FitPlan::new(r, index, &searcher, req);
@@ -139,21 +139,54 @@ pub(super) fn search(
             }
         }
     };
+    let text_again = text_q.as_ref().map(|q| q.box_clone());
     let query = retrieve::combine(
         text_q,
         retrieve::filter_clauses(f, filters, &r.consent, now),
     );
 
     let wanted = (filters.offset + filters.limit).max(weights.candidates);
-    let (total, top) = searcher
-        .search(
-            &query,
-            &(Count, TopDocs::with_limit(wanted).order_by_score()),
-        )
-        .map_err(|e| Error::Other(format!("search failed: {e}")))?;
+    let run = |query: &BooleanQuery| {
+        searcher
+            .search(
+                query,
+                &(Count, TopDocs::with_limit(wanted).order_by_score()),
+            )
+            .map_err(|e| Error::Other(format!("search failed: {e}")))
+    };
+    let (total, top) = run(&query)?;
+    let tables = r.signals.for_searcher(&searcher);
+    // Query focus, and the query widened by its most focused creators' words (see
+    // `feedback`): a second retrieval when it was.
+    let focused = super::feedback::focus_and_widen(
+        index,
+        &searcher,
+        &req.query,
+        &expansion.synonyms,
+        expansion.niches.is_empty() || !super::constants::FEEDBACK_ONLY_OUTSIDE_TAXONOMY,
+        text_again,
+        &top,
+        |a| {
+            tables[a.segment_ord as usize]
+                .get(a.doc_id)
+                .map_or(0, |s| s.posts_indexed)
+        },
+        |a| {
+            tables[a.segment_ord as usize]
+                .get(a.doc_id)
+                .and_then(|s| s.language.as_deref())
+        },
+        |text| {
+            run(&retrieve::combine(
+                Some(text),
+                retrieve::filter_clauses(f, filters, &r.consent, now),
+            ))
+        },
+    )?;
+    let (total, top) = focused.retrieved.unwrap_or((total, top));
+    let focus = focused.focus;
     let best = top.first().map_or(0.0, |(s, _)| *s).max(f32::EPSILON);
     let percentiles = r.percentiles(index, &searcher);
-    let tables = r.signals.for_searcher(&searcher);
     // The query's niches, and each tier and platform's engagement peers, by each segment's
     // interned ids.
     let niche_ids: Vec<Vec<Option<u16>>> = tables
@@ -169,19 +202,6 @@ pub(super) fn search(
                 .collect()
         })
         .collect();
-
-    let focus = super::focus::for_candidates(
-        index,
-        &searcher,
-        &req.query,
-        &expansion.synonyms,
-        &top,
-        |a| {
-            tables[a.segment_ord as usize]
-                .get(a.doc_id)
-                .map_or(0, |s| s.posts_indexed)
-        },
-    )?;
 
     // Signals and the score they make, from the signal tables.
     let mut cands = Vec::with_capacity(top.len());
@@ -252,6 +272,9 @@ pub(super) fn search(
             continue;
         };
         let mut rec = result(&plan, index, &searcher, filters.explain, c, rec)?;
+        if filters.explain && !focused.terms.is_empty() {
+            super::feedback::explain(&focused.terms, &mut rec);
+        }
         if let Some(q) = &quotes {
             let raw = c.raw(&searcher, f)?;
             evidence::attach(q.as_ref(), plan.buyer.as_ref(), index, raw, &mut rec);

@@ -460,7 +460,11 @@ mod tests {
         let mut out = Vec::new();
         for r in crate::testgen::requests() {
             let exp = expand::expand(&tax, &r.query);
-            let syn: Vec<(String, f32)> = exp.synonyms.iter().map(|s| (s.clone(), 0.4)).collect();
+            let syn: Vec<(String, f32)> = exp
+                .synonyms
+                .iter()
+                .map(|s| (s.clone(), crate::rank::constants::SYNONYM_WEIGHT))
+                .collect();
             let fields = retrieve::text_fields(f);
             let plain = retrieve::text_query(index.tantivy(), &fields, &r.query, &syn);
             let cached =

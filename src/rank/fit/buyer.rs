@@ -45,7 +45,7 @@ use crate::rank::retrieve::{analyse, analyse_positions};
 use super::lexicon::FitLexicon;
 
 /// Weight of taxonomy synonyms relative to the description's own words.
-pub(crate) const SYNONYM_BOOST: f32 = 0.4;
+pub(crate) const SYNONYM_BOOST: f32 = crate::rank::constants::SYNONYM_WEIGHT;
 /// Weight of each stemmed field when the description's language cannot be told.
 pub(crate) const UNKNOWN_LANGUAGE_BOOST: f32 = 0.5;
 /// The best candidate gets `buyer_match` 1 only above this share of the reference score.

@@ -1,0 +1,350 @@
+//! Pseudo-relevance feedback (RM3-style query expansion): the words a niche's creators use
+//! beside the query's own, learnt per query from the creators most focused on it.
+//!
+//! A niche outside the taxonomy has no synonyms, so creators who write it in other words or
+//! another language ("escalada en bloque", "V60 y espresso" for "specialty coffee") match
+//! the typed words only now and then, and rank below bios that merely name the niche. So,
+//! for a query naming no taxonomy niche: in each language, the candidates most focused on
+//! the query (up to [`FEEDBACK_CREATORS`], focus ≥ [`FEEDBACK_MIN_FOCUS`], at least
+//! [`FEEDBACK_MIN_CREATORS`]) are the feedback creators. The words of their posts on the
+//! query (each post weighted by how well it matches) that at least [`FEEDBACK_MIN_CREATORS`]
+//! and [`FEEDBACK_MIN_CREATOR_SHARE`] of them use, that are at least [`FEEDBACK_MIN_LIFT`]
+//! times more common among them than among the creators of their language, and that are not
+//! numbers become expansion terms: weight = mean post share × ln(lift), the best 1, at most
+//! [`FEEDBACK_TERMS`] per language. They widen a second retrieval (boosted at most
+//! [`FEEDBACK_RETRIEVAL_WEIGHT`] of a typed word) and count towards query focus (see
+//! [`super::focus`]); they never replace the typed words.
+//!
+//! Cost per expanded query: the feedback creators' own posts (a few stored documents, bio and
+//! posts only; only the posts on the query are analysed), one more retrieval and one more
+//! focus pass over its candidates.
+
+use std::collections::{BTreeSet, HashMap};
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, Term};
+
+use super::candidate::own_words_at;
+use super::constants::{
+    FEEDBACK_CREATORS, FEEDBACK_MIN_CREATOR_SHARE, FEEDBACK_MIN_CREATORS, FEEDBACK_MIN_FOCUS,
+    FEEDBACK_MIN_LIFT, FEEDBACK_RETRIEVAL_WEIGHT, FEEDBACK_TERMS,
+};
+use super::focus::QueryFocus;
+use crate::error::Result;
+use crate::index::post_terms::stem_token;
+use crate::index::{CreatorIndex, Fields};
+use crate::model::RawProfile;
+
+/// The feedback creators among the candidates, in groups by language (`lang[i]`): in each,
+/// the most focused (ties in retrieval order) with focus at least [`FEEDBACK_MIN_FOCUS`], at
+/// most [`FEEDBACK_CREATORS`]; a group with fewer than [`FEEDBACK_MIN_CREATORS`] is dropped.
+/// By language, because a niche's words differ by language: the Spanish creators of a niche
+/// teach its Spanish words even when the English ones are more focused on the typed words.
+pub fn feedback_creators(focus: &[f64], lang: &[Option<&str>]) -> Vec<Vec<usize>> {
+    let mut by_lang: Vec<(Option<&str>, Vec<usize>)> = Vec::new();
+    for i in (0..focus.len()).filter(|&i| focus[i] >= FEEDBACK_MIN_FOCUS) {
+        match by_lang.iter_mut().find(|(l, _)| *l == lang[i]) {
+            Some((_, g)) => g.push(i),
+            None => by_lang.push((lang[i], vec![i])),
+        }
+    }
+    by_lang
+        .into_iter()
+        .map(|(_, mut g)| {
+            g.sort_by(|&a, &b| focus[b].total_cmp(&focus[a]).then(a.cmp(&b)));
+            g.truncate(FEEDBACK_CREATORS);
+            g
+        })
+        .filter(|g| g.len() >= FEEDBACK_MIN_CREATORS)
+        .collect()
+}
+
+/// The distinct neutral tokens (text and hashtags) of each post with a score above 0 (the
+/// others are never read), with that score.
+fn scored_post_words(
+    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    raw: &RawProfile,
+    scores: &[f64],
+) -> Vec<(BTreeSet<String>, f64)> {
+    raw.posts
+        .iter()
+        .zip(scores)
+        .filter(|(_, s)| **s > 0.0)
+        .map(|(p, s)| {
+            let mut words = BTreeSet::new();
+            let tags = p.hashtags.iter().map(String::as_str);
+            for part in std::iter::once(p.text.as_str()).chain(tags) {
+                let mut stream = analyzer.token_stream(part);
+                while let Some(t) = stream.next() {
+                    words.insert(t.text.clone());
+                }
+            }
+            (words, *s)
+        })
+        .collect()
+}
+
+/// Expansion terms (neutral tokens, weights 0–1 with the best 1) from one group of
+/// feedback creators: their own posts with how well each matches the query (`scores`, by
+/// post), so the words of the posts on the query count, not those of the others.
+pub fn learn(
+    index: &CreatorIndex,
+    searcher: &Searcher,
+    focus: &QueryFocus,
+    lang: Option<&str>,
+    feedback: &[(RawProfile, Vec<f64>)],
+) -> Vec<(String, f64)> {
+    // term → (sum of per-creator shares, creators using it)
+    let mut seen: HashMap<String, (f64, usize)> = HashMap::new();
+    let mut creators = 0usize;
+    let Ok(mut analyzer) = index.tantivy().tokenizer_for_field(index.fields.posts) else {
+        return Vec::new();
+    };
+    for (raw, scores) in feedback {
+        let posts = scored_post_words(&mut analyzer, raw, scores);
+        let mass: f64 = posts.iter().map(|(_, s)| s).sum();
+        if mass <= 0.0 {
+            continue;
+        }
+        creators += 1;
+        let mut share: HashMap<&str, f64> = HashMap::new();
+        for (words, s) in &posts {
+            for w in words {
+                *share.entry(w).or_default() += s / mass;
+            }
+        }
+        for (w, x) in share {
+            let e = seen.entry(w.to_string()).or_default();
+            e.0 += x;
+            e.1 += 1;
+        }
+    }
+    if creators == 0 {
+        return Vec::new();
+    }
+    let r = creators as f64;
+    let min_users = (FEEDBACK_MIN_CREATOR_SHARE * r)
+        .ceil()
+        .max(FEEDBACK_MIN_CREATORS as f64);
+    let f = &index.fields;
+    let mut population = Population::of(index, searcher, lang);
+    let mut terms: Vec<(String, f64)> = seen
+        .into_iter()
+        .filter(|(t, (_, users))| {
+            *users as f64 >= min_users
+                // Numbers (grams, kilometres, years) say nothing about a niche.
+                && !t.chars().all(|c| c.is_ascii_digit())
+                && !focus.knows(f, t)
+        })
+        .filter_map(|(t, (share, users))| {
+            let common = population.share_using(f, searcher, &t)?;
+            let lift = (users as f64 / r) / common;
+            (lift >= FEEDBACK_MIN_LIFT).then(|| (t, share / r * lift.ln()))
+        })
+        .collect();
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    terms.truncate(FEEDBACK_TERMS);
+    let top = terms.first().map_or(1.0, |t| t.1);
+    for t in &mut terms {
+        t.1 = super::score::round4(t.1 / top);
+    }
+    terms
+}
+
+/// The creators a group's words are compared with: those writing its language when the
+/// language has a stemming field (a word common in Spanish is not distinctive of a Spanish
+/// niche, and the field's stop words have no stem), else every creator.
+struct Population {
+    /// (language code, its stemming analyser, creators writing it)
+    lang: Option<(&'static str, tantivy::tokenizer::TextAnalyzer, f64)>,
+    all: f64,
+}
+
+impl Population {
+    fn of(index: &CreatorIndex, searcher: &Searcher, lang: Option<&str>) -> Population {
+        let f = &index.fields;
+        let all = searcher.num_docs().max(1) as f64;
+        let lang = lang.and_then(|l| {
+            let (code, posts, _) = f.stemmed.iter().find(|(c, _, _)| *c == l)?;
+            let analyzer = index.tantivy().tokenizer_for_field(*posts).ok()?;
+            let n = searcher
+                .doc_freq(&Term::from_field_text(f.language, code))
+                .unwrap_or(0);
+            (n > 0).then_some((*code, analyzer, n as f64))
+        });
+        Population { lang, all }
+    }
+
+    /// The share of the population using `token` in its posts (at least one creator's
+    /// worth); `None` for a stop word of the population's language.
+    fn share_using(&mut self, f: &Fields, searcher: &Searcher, token: &str) -> Option<f64> {
+        let (term, n) = match &mut self.lang {
+            Some((code, analyzer, n)) => {
+                let mut stream = analyzer.token_stream(token);
+                let stem = stream.next()?.text.clone();
+                (
+                    Term::from_field_text(f.post_terms, &stem_token(code, &stem)),
+                    *n,
+                )
+            }
+            None => (Term::from_field_text(f.post_terms, token), self.all),
+        };
+        let df = searcher.doc_freq(&term).unwrap_or(0).max(1) as f64;
+        Some((df / n).min(1.0))
+    }
+}
+
+/// The terms of several groups as one list: each term at its best weight, best first.
+fn merge(groups: Vec<Vec<(String, f64)>>) -> Vec<(String, f64)> {
+    let mut best: HashMap<String, f64> = HashMap::new();
+    for (t, w) in groups.into_iter().flatten() {
+        let e = best.entry(t).or_default();
+        *e = e.max(w);
+    }
+    let mut out: Vec<(String, f64)> = best.into_iter().collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// The stored own posts of the feedback creators.
+pub fn read_feedback(
+    searcher: &Searcher,
+    f: &Fields,
+    addrs: impl IntoIterator<Item = DocAddress>,
+) -> Result<Vec<RawProfile>> {
+    addrs
+        .into_iter()
+        .map(|a| own_words_at(searcher, f, a))
+        .collect()
+}
+
+/// `text` widened by the expansion terms, each in the posts and hashtags fields with the
+/// fields' retrieval boosts × its weight × [`FEEDBACK_RETRIEVAL_WEIGHT`].
+pub fn widen(text: Box<dyn Query>, f: &Fields, terms: &[(String, f64)]) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, text)];
+    for (field, boost) in [(f.posts, 1.0f32), (f.hashtags, 2.0)] {
+        for (t, w) in terms {
+            let q = TermQuery::new(
+                Term::from_field_text(field, t),
+                IndexRecordOption::WithFreqs,
+            );
+            let boost = boost * FEEDBACK_RETRIEVAL_WEIGHT * *w as f32;
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// Top candidates of a retrieval: the total count and the best (score, address) pairs.
+pub type Retrieved = (usize, Vec<(f32, DocAddress)>);
+
+/// What [`focus_and_widen`] found.
+pub struct Focused {
+    /// The widened retrieval, when the query was expanded (replaces the first one).
+    pub retrieved: Option<Retrieved>,
+    /// Query focus of each candidate of the retrieval in use; `None` without query text.
+    pub focus: Option<Vec<f64>>,
+    /// The expansion terms with their weights (empty when not expanded).
+    pub terms: Vec<(String, f64)>,
+}
+
+/// Query focus of the first retrieval's candidates `top`; then, with `learn_terms` and when
+/// enough of them are focused and their posts share distinctive words, the query widened by
+/// those words (`text` is the first retrieval's text query; `retrieve` runs a text query with
+/// the request's filters) and the focus of the new candidates, expansion terms counted.
+/// `posts_of` and `lang_of` tell a candidate's own posts and language (from the signals).
+#[allow(clippy::too_many_arguments)]
+pub fn focus_and_widen<'a>(
+    index: &CreatorIndex,
+    searcher: &Searcher,
+    query: &str,
+    synonyms: &[String],
+    learn_terms: bool,
+    text: Option<Box<dyn Query>>,
+    top: &[(f32, DocAddress)],
+    posts_of: impl Fn(&DocAddress) -> u64,
+    lang_of: impl Fn(&DocAddress) -> Option<&'a str>,
+    retrieve: impl FnOnce(Box<dyn Query>) -> Result<Retrieved>,
+) -> Result<Focused> {
+    let mut out = Focused {
+        retrieved: None,
+        focus: None,
+        terms: Vec::new(),
+    };
+    if query.trim().is_empty() {
+        return Ok(out);
+    }
+    let f = &index.fields;
+    let Some(qf) = QueryFocus::build(index.tantivy(), f, searcher, query, synonyms) else {
+        // No word of the query in anyone's posts.
+        out.focus = Some(vec![0.0; top.len()]);
+        return Ok(out);
+    };
+    let focus_of = |qf: &QueryFocus, top: &[(f32, DocAddress)]| {
+        let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+        let posts: Vec<u64> = addrs.iter().map(&posts_of).collect();
+        qf.values(searcher, &addrs, &posts)
+    };
+    let focus = focus_of(&qf, top)?;
+    if !learn_terms {
+        out.focus = Some(focus);
+        return Ok(out);
+    }
+    let langs: Vec<Option<&str>> = top.iter().map(|(_, a)| lang_of(a)).collect();
+    let mut groups = Vec::new();
+    for group in feedback_creators(&focus, &langs) {
+        let lang = langs[group[0]];
+        let addrs: Vec<DocAddress> = group.iter().map(|&i| top[i].1).collect();
+        let posts: Vec<u64> = addrs.iter().map(&posts_of).collect();
+        let scores = qf.post_scores(searcher, &addrs, &posts)?;
+        let raws = read_feedback(searcher, f, addrs)?;
+        let fb: Vec<(RawProfile, Vec<f64>)> = raws.into_iter().zip(scores).collect();
+        groups.push(learn(index, searcher, &qf, lang, &fb));
+    }
+    let terms = merge(groups);
+    let Some(text) = text.filter(|_| !terms.is_empty()) else {
+        out.focus = Some(focus);
+        return Ok(out);
+    };
+    let widened = retrieve(widen(text, f, &terms))?;
+    let qf = qf.with_feedback(f, &terms);
+    out.focus = Some(focus_of(&qf, &widened.1)?);
+    out.retrieved = Some(widened);
+    out.terms = terms;
+    Ok(out)
+}
+
+/// `explain`: the expansion terms with their weights go into `evidence.query_expansion`
+/// (`explain` itself stays numbers only).
+pub fn explain(terms: &[(String, f64)], rec: &mut crate::model::CreatorRecord) {
+    let mut evidence = match rec.evidence.take() {
+        Some(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    };
+    let terms: serde_json::Map<String, serde_json::Value> = terms
+        .iter()
+        .map(|(t, w)| (t.clone(), serde_json::json!(w)))
+        .collect();
+    evidence.insert("query_expansion".into(), serde_json::Value::Object(terms));
+    rec.evidence = Some(serde_json::Value::Object(evidence));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feedback_creators_are_the_most_focused() {
+        let focus = [0.9, 0.01, 0.6, 0.95, 0.5, 0.3, 0.2];
+        let en = Some("en");
+        let es = Some("es");
+        let lang = [en, en, en, en, es, es, Some("de")];
+        // By language; too few focused creators in a language: no group.
+        assert_eq!(
+            feedback_creators(&focus, &lang),
+            vec![vec![3, 0, 2], vec![4, 5]]
+        );
+        assert!(feedback_creators(&[0.9, 0.01], &[en, en]).is_empty());
+    }
+}
