@@ -13,18 +13,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
-mod rates;
+pub(crate) mod rates;
 
 use rates::check_rate;
 pub use rates::{BLUESKY_RATE, HostRate, MASTODON_RATE};
 
-mod secret;
+pub(crate) mod secret;
 pub use secret::{ApiKey, YOUTUBE_API_KEY_ENV};
 
-mod overrides;
+pub(crate) mod overrides;
 use overrides::{apply_override, read_table};
 
-mod sources;
+pub(crate) mod sources;
 pub use sources::{
     BlueskyConfig, DEFAULT_MAX_THREADS, MastodonConfig, PeertubeConfig, SourcesConfig,
     YoutubeConfig,

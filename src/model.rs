@@ -6,7 +6,7 @@
 //! Keeping "as published" and "as judged" in two types means a signal can be recomputed from the
 //! stored raw data without re-crawling.
 
-mod problem;
+pub(crate) mod problem;
 
 pub use problem::{FetchKind, Problem, ProblemKind};
 

@@ -16,7 +16,7 @@ use crate::extract::text::fold;
 use crate::model::Post;
 
 /// Link shorteners whose paths are often chosen by the brand ("vanity" short links).
-pub const SHORTENERS: &[&str] = &[
+pub(crate) const SHORTENERS: &[&str] = &[
     "bit.ly",
     "bitly.com",
     "tinyurl.com",
@@ -47,7 +47,7 @@ pub struct BrandMarkers {
 }
 
 /// A discount code as compared: upper-case letters and digits.
-pub fn normalise_code(code: &str) -> String {
+pub(crate) fn normalise_code(code: &str) -> String {
     code.chars()
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_uppercase)
@@ -55,7 +55,7 @@ pub fn normalise_code(code: &str) -> String {
 }
 
 /// A brand domain as compared: `https://www.Brand.example/x` → `brand.example`.
-pub fn normalise_domain(link: &str) -> String {
+pub(crate) fn normalise_domain(link: &str) -> String {
     let l = link.trim().to_lowercase();
     let l = l.split("://").last().unwrap_or_default();
     let host = l.split(['/', '?', '#']).next().unwrap_or_default();
@@ -67,7 +67,7 @@ pub fn normalise_domain(link: &str) -> String {
 }
 
 /// A hashtag as compared: folded, without `#`.
-pub fn normalise_hashtag(tag: &str) -> String {
+pub(crate) fn normalise_hashtag(tag: &str) -> String {
     fold(tag.trim().trim_start_matches('#'))
 }
 

@@ -17,10 +17,10 @@
 //! Floor: beside `rank/` (it reads `extract`'s sponsorship and comment rules); the crawl driver
 //! calls it, the CLI and the server show it.
 
-pub mod matcher;
-pub mod observe;
-pub mod report;
-pub mod store;
+pub(crate) mod matcher;
+pub(crate) mod observe;
+pub(crate) mod report;
+pub(crate) mod store;
 
 use std::path::{Path, PathBuf};
 

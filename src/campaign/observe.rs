@@ -22,9 +22,9 @@ use crate::extract::text::{excerpt, fold};
 use crate::model::{Post, RawProfile};
 
 /// Purchase-intent comments quoted per post.
-pub const INTENT_EXAMPLES: usize = 3;
+pub(crate) const INTENT_EXAMPLES: usize = 3;
 /// The window of the creator's sponsored share.
-pub const SPONSORED_WINDOW_DAYS: i64 = 30;
+pub(crate) const SPONSORED_WINDOW_DAYS: i64 = 30;
 const EXCERPT_CHARS: usize = 120;
 
 /// The campaigns a crawl watches, with what they recorded so far.
@@ -140,7 +140,7 @@ fn disclosure(class: SponsorClass) -> Disclosure {
 }
 
 /// Update `state` from one read of the creator (pure).
-pub fn record(
+pub(crate) fn record(
     state: &mut CreatorState,
     raw: &RawProfile,
     markers: &BrandMarkers,
@@ -202,7 +202,7 @@ pub fn record(
         crate::extract::text::round3(sponsored as f64 / recent.len() as f64)
     });
     let oldest = raw.posts.iter().filter_map(|p| p.published_at).min();
-    for (key, rp) in state.posts.iter_mut() {
+    for (key, rp) in &mut state.posts {
         if seen.contains(key.as_str()) {
             continue;
         }

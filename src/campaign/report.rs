@@ -222,7 +222,7 @@ pub fn build_report(
 }
 
 /// CSV columns of `campaign report --csv`: one row per post, one per creator without posts.
-pub const CSV_HEADER: [&str; 17] = [
+pub(crate) const CSV_HEADER: [&str; 17] = [
     "campaign",
     "profile_url",
     "handle",
@@ -242,7 +242,7 @@ pub const CSV_HEADER: [&str; 17] = [
     "sponsored_share_30d",
 ];
 
-pub fn csv_rows(r: &Report) -> Vec<Vec<String>> {
+pub(crate) fn csv_rows(r: &Report) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     for c in &r.creators {
         let head = vec![

@@ -77,7 +77,7 @@ pub struct Recorded {
     pub creators: BTreeMap<String, CreatorState>,
 }
 
-pub fn posts_path(dir: &Path, name: &str) -> PathBuf {
+pub(crate) fn posts_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!("{name}.posts.json"))
 }
 
@@ -106,7 +106,7 @@ impl Recorded {
 
 /// Write `bytes` to `path` so that a crash leaves either the old or the new file: a temp file
 /// in the same folder, fsync, rename over, fsync the folder (the rename itself is durable).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::index::CreatorIndex;
 
-pub fn run(config: &Config, index_path: &Path, cmd: CampaignCommand) -> anyhow::Result<()> {
+pub(crate) fn run(config: &Config, index_path: &Path, cmd: CampaignCommand) -> anyhow::Result<()> {
     let dir = campaign::dir_for(index_path, config.campaigns.dir.as_deref());
     match cmd {
         CampaignCommand::Add(a) => add(&dir, index_path, a),
@@ -129,7 +129,12 @@ fn list(dir: &Path, json: bool) -> anyhow::Result<()> {
 }
 
 /// The report of campaign `name`, or a usage error naming the known campaigns.
-pub fn build(config: &Config, dir: &Path, index_path: &Path, name: &str) -> anyhow::Result<Report> {
+pub(crate) fn build(
+    config: &Config,
+    dir: &Path,
+    index_path: &Path,
+    name: &str,
+) -> anyhow::Result<Report> {
     let found = campaign::report_named(
         dir,
         name,

@@ -1,12 +1,12 @@
 //! The command line: parse, load config, dispatch, map errors to exit codes
 //! (0 success, 2 bad usage or config, 1 other fatal errors; a closed stdout pipe is success).
 
-pub mod args;
-pub mod campaign;
+pub(crate) mod args;
+pub(crate) mod campaign;
 pub mod commands;
 pub mod demo;
-pub mod output;
-pub mod plan;
+pub(crate) mod output;
+pub(crate) mod plan;
 
 use std::process::ExitCode;
 

@@ -42,7 +42,7 @@ fn clip(s: &str, n: usize) -> String {
 }
 
 /// A one-line reason: the strongest signals, positive and negative, in words.
-pub fn reason(rec: &CreatorRecord) -> String {
+pub(crate) fn reason(rec: &CreatorRecord) -> String {
     let mut parts = Vec::new();
     if let Some(n) = rec.niches.first() {
         let share = rec
@@ -100,7 +100,7 @@ pub fn reason(rec: &CreatorRecord) -> String {
     }
 }
 
-pub fn print_table(out: &mut impl Write, resp: &SearchResponse) -> std::io::Result<()> {
+pub(crate) fn print_table(out: &mut impl Write, resp: &SearchResponse) -> std::io::Result<()> {
     writeln!(out, "{} creators match {:?}", resp.total, resp.query)?;
     if resp.results.is_empty() {
         return Ok(());
@@ -182,7 +182,7 @@ pub fn print_table(out: &mut impl Write, resp: &SearchResponse) -> std::io::Resu
     Ok(())
 }
 
-pub fn print_card(out: &mut impl Write, r: &CreatorRecord) -> std::io::Result<()> {
+pub(crate) fn print_card(out: &mut impl Write, r: &CreatorRecord) -> std::io::Result<()> {
     writeln!(out, "{} (@{}) — {}", r.display_name, r.handle, r.platform)?;
     writeln!(out, "  {}", r.profile_url)?;
     writeln!(out, "  id {}", r.id)?;

@@ -14,7 +14,7 @@ fn hours(secs: f64) -> String {
     }
 }
 
-pub fn print_plan(out: &mut impl Write, p: &Plan) -> std::io::Result<()> {
+pub(crate) fn print_plan(out: &mut impl Write, p: &Plan) -> std::io::Result<()> {
     writeln!(
         out,
         "{} plan: {} creators, {} requests ({} per creator), about {} (busiest host)",

@@ -3,13 +3,13 @@
 //! [`crate::net::Fetcher`]. [`frontier::Frontier`] holds what is left to read, [`run`] drives a
 //! crawl, [`refresh`] the nightly re-read, [`state`] makes both resumable.
 
-mod batch;
+pub(crate) mod batch;
 pub mod frontier;
-pub mod outbox;
+pub(crate) mod outbox;
 pub mod plan;
-pub mod progress;
+pub(crate) mod progress;
 pub mod refresh;
-pub mod run;
-pub mod state;
+pub(crate) mod run;
+pub(crate) mod state;
 
 pub use run::{CrawlOptions, CrawlSummary, crawl};

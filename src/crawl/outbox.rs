@@ -19,7 +19,7 @@ use crate::net::urlnorm::parse_http;
 
 /// Creators handed to other shards by this run, merged into what earlier runs handed over.
 #[derive(Debug, Default)]
-pub struct Outbox {
+pub(crate) struct Outbox {
     dir: Option<PathBuf>,
     shard: (u64, u64),
     /// Target shard → URL → shallowest depth it was found at.
@@ -56,7 +56,7 @@ fn read_file(p: &Path) -> Result<BTreeMap<String, u32>> {
 
 impl Outbox {
     /// Active for a sharded crawl with an outbox folder; otherwise it records nothing.
-    pub fn new(opts: &CrawlOptions) -> Outbox {
+    pub(crate) fn new(opts: &CrawlOptions) -> Outbox {
         match (opts.shard, &opts.outbox) {
             (Some(shard), Some(dir)) => Outbox {
                 dir: Some(dir.clone()),
@@ -68,7 +68,7 @@ impl Outbox {
     }
 
     /// The creator at `profile_url`, read from `read_url` at `depth`, belongs to another shard.
-    pub fn hand_over(&mut self, profile_url: &str, read_url: &str, depth: u32) {
+    pub(crate) fn hand_over(&mut self, profile_url: &str, read_url: &str, depth: u32) {
         if self.dir.is_none() {
             return;
         }
@@ -83,7 +83,7 @@ impl Outbox {
     }
 
     /// Merge this run's hand-overs into the files (kept across runs) and write them.
-    pub fn write(&self) -> Result<()> {
+    pub(crate) fn write(&self) -> Result<()> {
         let Some(dir) = &self.dir else {
             return Ok(());
         };
@@ -109,7 +109,7 @@ impl Outbox {
 }
 
 /// What other shards handed to this one: (URL, depth), for a sharded crawl with an outbox.
-pub fn inbox(opts: &CrawlOptions) -> Result<Vec<(Url, u32)>> {
+pub(crate) fn inbox(opts: &CrawlOptions) -> Result<Vec<(Url, u32)>> {
     let (Some((me, n)), Some(dir)) = (opts.shard, &opts.outbox) else {
         return Ok(Vec::new());
     };

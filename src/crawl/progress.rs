@@ -9,13 +9,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::net::fetch::Fetcher;
 
-pub struct Progress {
+pub(crate) struct Progress {
     bar: Option<ProgressBar>,
     started: Instant,
 }
 
 impl Progress {
-    pub fn new(wanted: bool) -> Progress {
+    pub(crate) fn new(wanted: bool) -> Progress {
         let bar = (wanted && std::io::stderr().is_terminal()).then(|| {
             let b = ProgressBar::new_spinner();
             b.set_style(
@@ -31,7 +31,7 @@ impl Progress {
         }
     }
 
-    pub fn update(&self, fetcher: &Fetcher, queued: usize, errors: u64, creators: u64) {
+    pub(crate) fn update(&self, fetcher: &Fetcher, queued: usize, errors: u64, creators: u64) {
         if let Some(b) = &self.bar {
             let requests = fetcher.stats.requests.load(Ordering::Relaxed);
             let rate = requests as f64 / self.started.elapsed().as_secs_f64().max(0.001);
@@ -41,7 +41,7 @@ impl Progress {
         }
     }
 
-    pub fn finish(&self) {
+    pub(crate) fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
         }

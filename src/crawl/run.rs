@@ -107,7 +107,7 @@ impl CrawlSummary {
 }
 
 /// Does this creator belong to shard `i` of `n`?
-pub fn in_shard(profile_url: &str, shard: Option<(u64, u64)>) -> bool {
+pub(crate) fn in_shard(profile_url: &str, shard: Option<(u64, u64)>) -> bool {
     match shard {
         None => true,
         Some((i, n)) => fnv1a64(profile_url.as_bytes()) % n == i,
@@ -116,7 +116,7 @@ pub fn in_shard(profile_url: &str, shard: Option<(u64, u64)>) -> bool {
 
 /// Too few own posts among those fetched to be a creator: an audience account. The bar is
 /// `crawl.min_original_posts`, capped at `crawl.max_posts` (no more can be fetched).
-pub fn is_audience(c: &crate::config::CrawlConfig, raw: &RawProfile) -> bool {
+pub(crate) fn is_audience(c: &crate::config::CrawlConfig, raw: &RawProfile) -> bool {
     raw.posts.len() < c.min_original_posts.min(c.max_posts)
 }
 

@@ -20,7 +20,7 @@ const STATE_FILE: &str = "crawl-state.json";
 const NEXT_FILE: &str = "crawl-state.next.json";
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct CrawlState {
+pub(crate) struct CrawlState {
     /// Identifies the crawl command (seeds, shard, mode); another command starts afresh.
     pub key: String,
     pub generation: u64,
@@ -37,7 +37,7 @@ fn path(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// Write the state for the commit about to happen (generation `state.generation`).
-pub fn write_next(dir: &Path, state: &CrawlState) -> Result<()> {
+pub(crate) fn write_next(dir: &Path, state: &CrawlState) -> Result<()> {
     let p = path(dir, NEXT_FILE);
     let tmp = dir.join("crawl-state.tmp");
     let bytes = serde_json::to_vec(state).expect("state serialises");
@@ -46,7 +46,7 @@ pub fn write_next(dir: &Path, state: &CrawlState) -> Result<()> {
 }
 
 /// The commit happened: the next state becomes the current one.
-pub fn promote(dir: &Path) -> Result<()> {
+pub(crate) fn promote(dir: &Path) -> Result<()> {
     let next = path(dir, NEXT_FILE);
     if next.exists() {
         std::fs::rename(&next, path(dir, STATE_FILE))
@@ -56,7 +56,7 @@ pub fn promote(dir: &Path) -> Result<()> {
 }
 
 /// The state matching the committed `generation`, if any and if it belongs to `key`.
-pub fn load(dir: &Path, key: &str, generation: u64) -> Option<CrawlState> {
+pub(crate) fn load(dir: &Path, key: &str, generation: u64) -> Option<CrawlState> {
     let read = |name| -> Option<CrawlState> {
         serde_json::from_slice(&std::fs::read(path(dir, name)).ok()?).ok()
     };
@@ -71,7 +71,7 @@ pub fn load(dir: &Path, key: &str, generation: u64) -> Option<CrawlState> {
 const VALIDATORS_FILE: &str = "validators.json";
 
 /// ETag / Last-Modified per URL from earlier crawls (empty when absent or unreadable).
-pub fn load_validators(dir: &Path) -> HashMap<String, Validators> {
+pub(crate) fn load_validators(dir: &Path) -> HashMap<String, Validators> {
     std::fs::read(dir.join(VALIDATORS_FILE))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
@@ -79,7 +79,7 @@ pub fn load_validators(dir: &Path) -> HashMap<String, Validators> {
 }
 
 /// Keep validators for the next crawl's conditional GETs (atomic replace).
-pub fn save_validators(dir: &Path, v: &HashMap<String, Validators>) -> Result<()> {
+pub(crate) fn save_validators(dir: &Path, v: &HashMap<String, Validators>) -> Result<()> {
     let tmp = dir.join("validators.tmp");
     let bytes = serde_json::to_vec(v).expect("validators serialise");
     std::fs::write(&tmp, bytes).map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;

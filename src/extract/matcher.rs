@@ -16,7 +16,7 @@ use super::text::{fold_term, is_word_char};
 
 /// A hit: byte range in the folded haystack and what the pattern stands for.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Hit<'a, T> {
+pub(crate) struct Hit<'a, T> {
     pub start: usize,
     pub end: usize,
     pub payloads: &'a [T],
@@ -29,7 +29,7 @@ struct PatternInfo {
 }
 
 #[derive(Debug, Clone)]
-pub struct PhraseMatcher<T> {
+pub(crate) struct PhraseMatcher<T> {
     ac: AhoCorasick,
     info: Vec<PatternInfo>,
     payloads: Vec<Vec<T>>,
@@ -37,7 +37,7 @@ pub struct PhraseMatcher<T> {
 
 /// Collects patterns (deduplicated after folding) before the automaton is built.
 #[derive(Debug)]
-pub struct MatcherBuilder<T> {
+pub(crate) struct MatcherBuilder<T> {
     index: HashMap<String, usize>,
     patterns: Vec<String>,
     info: Vec<PatternInfo>,
@@ -57,13 +57,13 @@ impl<T> Default for MatcherBuilder<T> {
 
 impl<T: Clone> MatcherBuilder<T> {
     /// Add a whole-word pattern (folded here).
-    pub fn add(&mut self, pattern: &str, payload: T) -> &mut Self {
+    pub(crate) fn add(&mut self, pattern: &str, payload: T) -> &mut Self {
         self.add_with(pattern, payload, false)
     }
 
     /// Add a pattern; `open_right` lets it match the start of a longer word (German compounds:
     /// "hautpflege" in "Hautpflegeroutine").
-    pub fn add_with(&mut self, pattern: &str, payload: T, open_right: bool) -> &mut Self {
+    pub(crate) fn add_with(&mut self, pattern: &str, payload: T, open_right: bool) -> &mut Self {
         let p = fold_term(pattern);
         if p.is_empty() {
             return self;
@@ -94,15 +94,7 @@ impl<T: Clone> MatcherBuilder<T> {
         self
     }
 
-    pub fn len(&self) -> usize {
-        self.patterns.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.patterns.is_empty()
-    }
-
-    pub fn build(self) -> PhraseMatcher<T> {
+    pub(crate) fn build(self) -> PhraseMatcher<T> {
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&self.patterns)
@@ -116,7 +108,7 @@ impl<T: Clone> MatcherBuilder<T> {
 }
 
 impl<T> PhraseMatcher<T> {
-    pub fn builder() -> MatcherBuilder<T> {
+    pub(crate) fn builder() -> MatcherBuilder<T> {
         MatcherBuilder {
             index: HashMap::new(),
             patterns: Vec::new(),
@@ -127,7 +119,7 @@ impl<T> PhraseMatcher<T> {
 
     /// Non-overlapping whole-word hits in `folded` (a text passed through `text::fold`), in
     /// order of position.
-    pub fn find<'a>(&'a self, folded: &str) -> Vec<Hit<'a, T>> {
+    pub(crate) fn find<'a>(&'a self, folded: &str) -> Vec<Hit<'a, T>> {
         let mut raw: Vec<(usize, usize, usize)> = self
             .ac
             .find_overlapping_iter(folded)
@@ -156,7 +148,7 @@ impl<T> PhraseMatcher<T> {
     }
 
     /// Whether any whole-word hit exists.
-    pub fn is_match(&self, folded: &str) -> bool {
+    pub(crate) fn is_match(&self, folded: &str) -> bool {
         !self.find(folded).is_empty()
     }
 }

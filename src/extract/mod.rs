@@ -26,13 +26,13 @@ pub mod engagement;
 pub mod growth;
 pub mod lang_memo;
 pub mod language;
-pub mod markets;
-pub mod matcher;
+pub(crate) mod markets;
+pub(crate) mod matcher;
 pub mod niches;
 pub mod reply_share;
-pub mod safety;
+pub(crate) mod safety;
 pub mod sponsorship;
-pub mod taxonomy;
+pub(crate) mod taxonomy;
 pub mod text;
 pub mod themes;
 

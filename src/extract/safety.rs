@@ -25,9 +25,9 @@ use super::matcher::PhraseMatcher;
 use super::text::{fold, fold_with_map};
 use crate::error::{Error, Result};
 
-pub const MAX_EVIDENCE: usize = 3;
+pub(crate) const MAX_EVIDENCE: usize = 3;
 /// Characters of context on each side of a hit in an evidence excerpt.
-pub const EXCERPT_CONTEXT: usize = 60;
+pub(crate) const EXCERPT_CONTEXT: usize = 60;
 const DEFAULT_MIN_POSTS: usize = 2;
 
 const BUILTIN: &str = include_str!("../../data/brand_safety.toml");

@@ -24,14 +24,14 @@ use super::matcher::PhraseMatcher;
 use super::text::{fold, fold_term};
 use crate::error::{Error, Result};
 
-pub const NAME_WEIGHT: f64 = 1.5;
-pub const TERM_WEIGHT: f64 = 1.0;
-pub const WEAK_WEIGHT: f64 = 0.4;
-pub const MODIFIER_WEIGHT: f64 = 1.0;
-pub const PHRASE_FACTOR: f64 = 1.5;
-pub const HASHTAG_FACTOR: f64 = 2.0;
+pub(crate) const NAME_WEIGHT: f64 = 1.5;
+pub(crate) const TERM_WEIGHT: f64 = 1.0;
+pub(crate) const WEAK_WEIGHT: f64 = 0.4;
+pub(crate) const MODIFIER_WEIGHT: f64 = 1.0;
+pub(crate) const PHRASE_FACTOR: f64 = 1.5;
+pub(crate) const HASHTAG_FACTOR: f64 = 2.0;
 /// Single words at least this long also match as the start of a longer word.
-pub const PREFIX_MIN_CHARS: usize = 7;
+pub(crate) const PREFIX_MIN_CHARS: usize = 7;
 
 const BUILTIN: &str = include_str!("../../data/taxonomy.toml");
 
@@ -330,7 +330,7 @@ fn add_term(
 }
 
 /// The term plus plural/singular forms of its last word (see the module doc).
-pub fn variants(folded: &str) -> Vec<String> {
+pub(crate) fn variants(folded: &str) -> Vec<String> {
     let mut out = vec![folded.to_string()];
     let (head, last) = match folded.rfind(' ') {
         Some(i) => (&folded[..=i], &folded[i + 1..]),

@@ -10,7 +10,7 @@
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Is `c` written without spaces between words (Han, kana, Hangul)?
-pub fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF      // Hiragana, Katakana (with the prolonged sound mark ー)
         | 0x31F0..=0x31FF    // Katakana phonetic extensions
@@ -26,7 +26,7 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// Byte spans of the tokens of `text`.
-pub fn spans(text: &str) -> Vec<(usize, usize)> {
+pub(crate) fn spans(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     // The current run: (start, end) of a non-CJK word, or the CJK chars seen so far.
     let mut word: Option<(usize, usize)> = None;
@@ -59,11 +59,11 @@ pub fn spans(text: &str) -> Vec<(usize, usize)> {
 
 /// The tokenizer registered for scout's text fields (see the module doc).
 #[derive(Clone, Default)]
-pub struct ScriptTokenizer {
+pub(crate) struct ScriptTokenizer {
     token: Token,
 }
 
-pub struct ScriptTokenStream<'a> {
+pub(crate) struct ScriptTokenStream<'a> {
     text: &'a str,
     spans: std::vec::IntoIter<(usize, usize)>,
     token: &'a mut Token,

@@ -5,12 +5,12 @@
 //! monotonically increasing `generation` and the last crawl's summary, written atomically with
 //! the commit by tantivy itself.
 
-pub mod cjk;
+pub(crate) mod cjk;
 pub mod doc;
 pub mod merge;
-pub mod post_terms;
-pub mod schema;
-pub mod signals;
+pub(crate) mod post_terms;
+pub(crate) mod schema;
+pub(crate) mod signals;
 
 use std::path::{Path, PathBuf};
 

@@ -16,7 +16,7 @@ use super::schema::{STEMMED_LANGUAGES, neutral_analyzer, stem_analyzer};
 use crate::model::RawProfile;
 
 /// The `post_terms` token of a stem of the stemming language `code`.
-pub fn stem_token(code: &str, stem: &str) -> String {
+pub(crate) fn stem_token(code: &str, stem: &str) -> String {
     format!("{code}:{stem}")
 }
 
@@ -36,7 +36,7 @@ fn tokens_into(
 }
 
 /// The pre-tokenized value of `raw`'s posts, for a creator writing in `language`.
-pub fn of(raw: &RawProfile, language: Option<&str>) -> PreTokenizedString {
+pub(crate) fn of(raw: &RawProfile, language: Option<&str>) -> PreTokenizedString {
     let mut neutral = neutral_analyzer();
     let mut stem = STEMMED_LANGUAGES
         .iter()

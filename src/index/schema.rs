@@ -21,7 +21,7 @@ use tantivy::tokenizer::{
 use super::cjk::ScriptTokenizer;
 
 /// Languages with a stemming field, as (ISO 639-1, tantivy language).
-pub const STEMMED_LANGUAGES: [(&str, Language); 6] = [
+pub(crate) const STEMMED_LANGUAGES: [(&str, Language); 6] = [
     ("en", Language::English),
     ("es", Language::Spanish),
     ("de", Language::German),
@@ -30,11 +30,11 @@ pub const STEMMED_LANGUAGES: [(&str, Language); 6] = [
     ("it", Language::Italian),
 ];
 
-pub const TEXT_ANALYZER: &str = "scout_text";
+pub(crate) const TEXT_ANALYZER: &str = "scout_text";
 
 /// Bump when the schema changes; an index with another version is refused with a clear error.
 /// 3: CJK bigrams in every text field. 4: `post_terms`, each own post's words at its index.
-pub const SCHEMA_VERSION: u32 = 4;
+pub(crate) const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -80,7 +80,7 @@ fn text(tokenizer: &str) -> TextOptions {
     )
 }
 
-pub fn build() -> (Schema, Fields) {
+pub(crate) fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let keyword = STRING | FAST;
     let fields = Fields {
@@ -126,12 +126,12 @@ pub fn build() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
-pub fn stem_analyzer_name(code: &str) -> String {
+pub(crate) fn stem_analyzer_name(code: &str) -> String {
     format!("scout_stem_{code}")
 }
 
 /// Register scout's analysers on `index` (they are not persisted by tantivy).
-pub fn register_tokenizers(index: &Index) {
+pub(crate) fn register_tokenizers(index: &Index) {
     let tm = index.tokenizers();
     tm.register(TEXT_ANALYZER, neutral_analyzer());
     for (code, lang) in STEMMED_LANGUAGES {
@@ -140,7 +140,7 @@ pub fn register_tokenizers(index: &Index) {
 }
 
 /// The language-neutral analyser of the generic text fields.
-pub fn neutral_analyzer() -> TextAnalyzer {
+pub(crate) fn neutral_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(ScriptTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
@@ -149,7 +149,7 @@ pub fn neutral_analyzer() -> TextAnalyzer {
 }
 
 /// The stemming analyser of the `posts_{code}` / `audience_{code}` fields of `lang`.
-pub fn stem_analyzer(lang: Language) -> TextAnalyzer {
+pub(crate) fn stem_analyzer(lang: Language) -> TextAnalyzer {
     let builder = TextAnalyzer::builder(ScriptTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)

@@ -17,7 +17,7 @@ use crate::model::{CreatorRecord, Tier};
 
 /// Bump when the layout changes (decoding refuses other versions; the schema version moves
 /// with it).
-pub const SIGNALS_VERSION: u8 = 1;
+pub(crate) const SIGNALS_VERSION: u8 = 1;
 
 /// What the ranker needs of a creator to score it.
 #[derive(Debug, Clone, Default, PartialEq)]

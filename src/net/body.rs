@@ -16,7 +16,7 @@ use crate::net::error::Error as FetchError;
 
 /// What to do when the body is longer than the cap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Overflow {
+pub(crate) enum Overflow {
     /// Refuse the body ([`FetchError::TooLarge`]): pages and API answers.
     Refuse,
     /// Keep the first `limit` bytes and stop reading: robots.txt, of which RFC 9309 asks us to
@@ -25,7 +25,7 @@ pub enum Overflow {
 }
 
 /// Read the body of `resp`, at most `limit` decoded bytes.
-pub async fn read_capped(
+pub(crate) async fn read_capped(
     url: &Url,
     resp: reqwest::Response,
     limit: u64,
@@ -61,7 +61,7 @@ pub async fn read_capped(
 /// A reqwest error as a [`FetchError`]: timeouts, the guard's refusal (which reaches us as a
 /// connect error from the resolver), malformed requests, everything else as `Network` with the
 /// whole cause chain in the detail.
-pub fn classify(url: &Url, e: reqwest::Error, timeout_secs: f64) -> FetchError {
+pub(crate) fn classify(url: &Url, e: reqwest::Error, timeout_secs: f64) -> FetchError {
     if let Some(g) = guard_refusal(&e) {
         return FetchError::Refused {
             url: url.to_string(),

@@ -6,7 +6,7 @@ use encoding_rs::{Encoding, UTF_8};
 /// Decode `body`: a byte-order mark wins, then the charset of `content_type`, then (for
 /// markup) a `<meta charset>` or `<?xml encoding=...?>` in the first 1 KiB, else UTF-8. An
 /// unknown label is ignored. Invalid sequences become U+FFFD.
-pub fn decode(body: &[u8], content_type: Option<&str>) -> String {
+pub(crate) fn decode(body: &[u8], content_type: Option<&str>) -> String {
     let enc = content_type
         .and_then(charset_param)
         .and_then(|l| Encoding::for_label(l.as_bytes()))

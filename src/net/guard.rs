@@ -17,23 +17,24 @@ use crate::net::error::Error as FetchError;
 
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{host} resolves to {addr}, a {class} address")]
-pub struct GuardError {
+pub(crate) struct GuardError {
     pub host: String,
     pub addr: IpAddr,
     pub class: &'static str,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Guard {
+pub(crate) struct Guard {
     allow: Vec<IpNet>,
 }
 
 impl Guard {
-    pub fn new(allow: Vec<IpNet>) -> Guard {
+    #[cfg(test)]
+    fn new(allow: Vec<IpNet>) -> Guard {
         Guard { allow }
     }
 
-    pub fn from_config(cfg: &CrawlConfig) -> crate::Result<Guard> {
+    pub(crate) fn from_config(cfg: &CrawlConfig) -> crate::Result<Guard> {
         let mut allow = Vec::new();
         for s in &cfg.allow_private_networks {
             let net = s
@@ -50,7 +51,7 @@ impl Guard {
     }
 
     /// `None` when `addr` may be fetched, else the class that forbids it.
-    pub fn refusal(&self, addr: IpAddr) -> Option<&'static str> {
+    pub(crate) fn refusal(&self, addr: IpAddr) -> Option<&'static str> {
         let class = classify(addr)?;
         let canonical = canonical_ip(addr);
         if self
@@ -64,7 +65,7 @@ impl Guard {
     }
 
     /// Scheme and IP-literal check, before any request is made.
-    pub fn check_url(&self, url: &Url) -> Result<(), FetchError> {
+    pub(crate) fn check_url(&self, url: &Url) -> Result<(), FetchError> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::Refused {
                 url: url.to_string(),
@@ -152,7 +153,7 @@ fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
 }
 
 /// The class of a non-public address, or `None` for a public one.
-pub fn classify(addr: IpAddr) -> Option<&'static str> {
+pub(crate) fn classify(addr: IpAddr) -> Option<&'static str> {
     match addr {
         IpAddr::V4(a) => classify_v4(a),
         IpAddr::V6(a) => {

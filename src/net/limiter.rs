@@ -15,7 +15,7 @@ use reqwest::header::HeaderMap;
 
 use crate::config::{CrawlConfig, HostRate};
 
-pub use super::ratelimit::rate_limit_pause;
+pub(crate) use super::ratelimit::rate_limit_pause;
 
 /// Where a host's rate came from: an explicit entry is never replaced by a source's rate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,16 +4,16 @@
 //! that parse what it fetches and the crawl driver that sequences it. It imports nothing but
 //! `config`, `error` and `model`.
 
-pub mod body;
-pub mod charset;
-pub mod error;
+pub(crate) mod body;
+pub(crate) mod charset;
+pub(crate) mod error;
 pub mod fetch;
-pub mod guard;
-pub mod limiter;
-pub mod ratelimit;
-pub mod response;
-pub mod retry;
-pub mod robots;
+pub(crate) mod guard;
+pub(crate) mod limiter;
+pub(crate) mod ratelimit;
+pub(crate) mod response;
+pub(crate) mod retry;
+pub(crate) mod robots;
 pub mod urlnorm;
 
 pub use error::{Error, ErrorKind};

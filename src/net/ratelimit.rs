@@ -16,7 +16,7 @@ use reqwest::header::HeaderMap;
 
 /// Never pause a host longer than this on the strength of a budget header: both platforms'
 /// windows are five minutes.
-pub const MAX_BUDGET_PAUSE: Duration = Duration::from_secs(300);
+pub(crate) const MAX_BUDGET_PAUSE: Duration = Duration::from_secs(300);
 /// Pacing starts when this many requests (or a tenth of the limit, if more) remain.
 const LOW_WATER: u64 = 5;
 /// A Reset number above this is an epoch timestamp (2001-09-09), not a number of seconds.
@@ -24,7 +24,7 @@ const EPOCH_THRESHOLD: u64 = 1_000_000_000;
 
 /// What the server says is left of its window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
+pub(crate) struct Budget {
     pub limit: Option<u64>,
     pub remaining: u64,
     /// Time until the window resets, when the server said.
@@ -46,7 +46,7 @@ fn number(s: &str) -> Option<u64> {
 }
 
 /// A Reset value: an RFC 3339 or HTTP date, an epoch timestamp, or seconds from now.
-pub fn parse_reset(v: &str, now: DateTime<Utc>) -> Option<Duration> {
+pub(crate) fn parse_reset(v: &str, now: DateTime<Utc>) -> Option<Duration> {
     let v = v.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(v).or_else(|_| DateTime::parse_from_rfc2822(v)) {
         return Some(
@@ -92,7 +92,7 @@ fn field<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// When the server's window resets (for a 429, whatever the remaining count says).
-pub fn reset_in(h: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+pub(crate) fn reset_in(h: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
     match field(h, "reset") {
         Some(v) => parse_reset(v, now),
         None => structured(header(h, "ratelimit")?, now)?.reset_in,
@@ -101,7 +101,7 @@ pub fn reset_in(h: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
 
 /// The budget from either header family, if the answer carries one (a field missing from
 /// one family is taken from the other).
-pub fn parse_budget(h: &HeaderMap, now: DateTime<Utc>) -> Option<Budget> {
+pub(crate) fn parse_budget(h: &HeaderMap, now: DateTime<Utc>) -> Option<Budget> {
     let field = |name: &str| field(h, name);
     let Some(remaining) = field("remaining").and_then(number) else {
         return structured(header(h, "ratelimit")?, now);
@@ -116,7 +116,7 @@ pub fn parse_budget(h: &HeaderMap, now: DateTime<Utc>) -> Option<Budget> {
 /// How long to hold the host after an answer with this budget: nothing while plenty is left;
 /// near the end, the rest of the window spread evenly over what remains; at zero, until the
 /// reset.
-pub fn pace(b: &Budget) -> Option<Duration> {
+pub(crate) fn pace(b: &Budget) -> Option<Duration> {
     let low = LOW_WATER.max(b.limit.unwrap_or(0) / 10);
     if b.remaining > low {
         return None;
@@ -131,7 +131,7 @@ pub fn pace(b: &Budget) -> Option<Duration> {
 }
 
 /// Convenience: the pause the headers of one answer call for.
-pub fn rate_limit_pause(h: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
+pub(crate) fn rate_limit_pause(h: &HeaderMap, now: DateTime<Utc>) -> Option<Duration> {
     pace(&parse_budget(h, now)?)
 }
 

@@ -19,7 +19,7 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// What to do after an answer that is not a success.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Final: report the error.
     GiveUp,
     /// Wait, then retry this request; other requests to the host go on.
@@ -33,14 +33,14 @@ pub enum Verdict {
 
 /// The retry policy of one crawl.
 #[derive(Debug, Clone)]
-pub struct RetryPolicy {
+pub(crate) struct RetryPolicy {
     pub max_retries: u32,
     pub base: Duration,
     pub max_retry_after: Duration,
 }
 
 impl RetryPolicy {
-    pub fn from_config(cfg: &CrawlConfig) -> RetryPolicy {
+    pub(crate) fn from_config(cfg: &CrawlConfig) -> RetryPolicy {
         RetryPolicy {
             max_retries: cfg.max_retries,
             base: Duration::from_millis(cfg.retry_base_ms),
@@ -49,7 +49,7 @@ impl RetryPolicy {
     }
 
     /// After HTTP `status` with `headers`, on attempt `attempt` (0 = the first try).
-    pub fn after_status(&self, status: u16, headers: &HeaderMap, attempt: u32) -> Verdict {
+    pub(crate) fn after_status(&self, status: u16, headers: &HeaderMap, attempt: u32) -> Verdict {
         let retryable = matches!(status, 429 | 500..=599) && status != 501;
         if !retryable || attempt >= self.max_retries {
             return Verdict::GiveUp;
@@ -69,7 +69,7 @@ impl RetryPolicy {
     }
 
     /// After a timeout or a connection error.
-    pub fn after_failure(&self, attempt: u32) -> Verdict {
+    pub(crate) fn after_failure(&self, attempt: u32) -> Verdict {
         if attempt >= self.max_retries {
             Verdict::GiveUp
         } else {
@@ -79,7 +79,7 @@ impl RetryPolicy {
 
     /// Exponential backoff with jitter: uniformly within [½, 1] × base × 2^attempt, so that
     /// many requests failing together do not come back together.
-    pub fn backoff(&self, attempt: u32) -> Duration {
+    pub(crate) fn backoff(&self, attempt: u32) -> Duration {
         let full = self
             .base
             .saturating_mul(1u32 << attempt.min(16))
@@ -90,7 +90,7 @@ impl RetryPolicy {
 }
 
 /// `Retry-After` as seconds or an HTTP date (a date in the past means now).
-pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let v = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));

@@ -28,10 +28,10 @@ use crate::net::response::Response;
 use crate::net::retry::retry_after;
 
 /// RFC 9309 §2.5: crawlers must parse at least 500 KiB.
-pub const ROBOTS_MAX_BYTES: usize = 500 * 1024;
+pub(crate) const ROBOTS_MAX_BYTES: usize = 500 * 1024;
 /// How long an unreachable robots.txt (5xx, network error, 429 without Retry-After) blocks its
 /// origin before it is asked for again.
-pub const RETRY_UNREACHABLE_AFTER: Duration = Duration::from_secs(30);
+pub(crate) const RETRY_UNREACHABLE_AFTER: Duration = Duration::from_secs(30);
 /// Crawl-delay values beyond this are read as this (one request an hour is already a no).
 const MAX_CRAWL_DELAY_SECS: f32 = 3600.0;
 
@@ -61,14 +61,14 @@ impl Rules {
 
 type Slot = Arc<tokio::sync::Mutex<Option<Rules>>>;
 
-pub struct RobotsCache {
+pub(crate) struct RobotsCache {
     token: String,
     max_retry_after: Duration,
     origins: Mutex<HashMap<String, Slot>>,
 }
 
 impl RobotsCache {
-    pub fn new(cfg: &CrawlConfig) -> RobotsCache {
+    pub(crate) fn new(cfg: &CrawlConfig) -> RobotsCache {
         RobotsCache {
             token: agent_token(&cfg.user_agent),
             max_retry_after: Duration::from_secs_f64(cfg.max_retry_after_secs),
@@ -80,7 +80,7 @@ impl RobotsCache {
     /// unreachable) or [`FetchError::Refused`] (robots.txt's own address is forbidden).
     /// `get_robots` fetches a robots.txt (the fetcher's guarded, rate-limited GET); a
     /// `Crawl-delay` found is set on `hosts`.
-    pub async fn check<F, Fut>(
+    pub(crate) async fn check<F, Fut>(
         &self,
         url: &Url,
         hosts: &HostPool,
@@ -202,7 +202,7 @@ fn robots_url(url: &Url) -> Url {
 }
 
 /// The product token robots.txt groups are matched against: `scout/0.1 (+...)` → `scout`.
-pub fn agent_token(user_agent: &str) -> String {
+pub(crate) fn agent_token(user_agent: &str) -> String {
     user_agent
         .split(['/', ' '])
         .next()

@@ -7,97 +7,97 @@
 
 /// Taxonomy synonyms weigh this much of a word the marketer typed, in retrieval, evidence
 /// and the buyer query: a German query still favours creators who write the German word.
-pub const SYNONYM_WEIGHT: f32 = 0.4;
+pub(crate) const SYNONYM_WEIGHT: f32 = 0.4;
 
 /// A post naming a whole taxonomy synonym ("café de especialidad" for "specialty coffee")
 /// counts this much towards query focus (a post with all the typed words counts 1): the
 /// taxonomy's synonyms are curated to mean the niche, so such a post is about it, but the
 /// marketer's own words weigh more — a Spanish query still puts the creator writing Spanish
 /// above the one writing the German synonym (tests/ranking.rs, multilingual queries).
-pub const SYNONYM_FOCUS: f64 = 0.8;
+pub(crate) const SYNONYM_FOCUS: f64 = 0.8;
 
 // --- Relevance and focus ----------------------------------------------------------------
 
 /// The share of text relevance a creator keeps when none of its own posts match the query
 /// (the bio or the name does): the bio claims, the posts prove.
-pub const BIO_ONLY_RELEVANCE: f64 = 0.4;
+pub(crate) const BIO_ONLY_RELEVANCE: f64 = 0.4;
 
 /// Query focus at which text relevance counts in full (between 0 and this, the kept share
 /// grows linearly from [`BIO_ONLY_RELEVANCE`]): half of the posts on the query is a creator
 /// of the niche; a mixed creator reaches it too.
-pub const FOCUS_PROVEN_AT: f64 = 0.5;
+pub(crate) const FOCUS_PROVEN_AT: f64 = 0.5;
 
 // --- Pseudo-relevance feedback (query expansion, see `super::feedback`) -----------------
 
 /// Expand only queries naming no taxonomy niche. The taxonomy's synonyms are curated across
 /// languages, so its niches gain little from feedback (a few thousandths of NDCG@10 on the
 /// ranking world) while paying a second retrieval; a niche it does not know has nothing else.
-pub const FEEDBACK_ONLY_OUTSIDE_TAXONOMY: bool = true;
+pub(crate) const FEEDBACK_ONLY_OUTSIDE_TAXONOMY: bool = true;
 
 /// Feedback creators: the most query-focused candidates of each language, at most this
 /// many. Enough that one creator's idiosyncrasies are outvoted, few enough that all are on
 /// the niche.
-pub const FEEDBACK_CREATORS: usize = 8;
+pub(crate) const FEEDBACK_CREATORS: usize = 8;
 
 /// A candidate is a feedback creator only with at least this query focus (one post in 20
 /// on the query): its words are learnt from its posts on the query only, weighted by how
 /// well each matches, so a creator writing the niche in another language — matching only
 /// through an English hashtag now and then — still teaches its words.
-pub const FEEDBACK_MIN_FOCUS: f64 = 0.05;
+pub(crate) const FEEDBACK_MIN_FOCUS: f64 = 0.05;
 
 /// Fewer feedback creators than this in a language: nothing learnt from that language; an
 /// expansion term is used by at least this many of them too (a word of the niche, not of
 /// one creator).
-pub const FEEDBACK_MIN_CREATORS: usize = 2;
+pub(crate) const FEEDBACK_MIN_CREATORS: usize = 2;
 
 /// Expansion terms learnt per language, at most.
-pub const FEEDBACK_TERMS: usize = 8;
+pub(crate) const FEEDBACK_TERMS: usize = 8;
 
 /// An expansion term is used by at least this share of the feedback creators: a word of the
 /// niche, not of one creator.
-pub const FEEDBACK_MIN_CREATOR_SHARE: f64 = 0.3;
+pub(crate) const FEEDBACK_MIN_CREATOR_SHARE: f64 = 0.3;
 
 /// An expansion term is at least this many times more common among the feedback creators
 /// than among the creators of their language (all creators when it has no stemming field):
 /// distinctive of the niche, not a word everyone writing that language uses ("notes", "my",
 /// "los"). A ratio of shares needs no stop-word list; a stemming language's own stop words,
 /// which have no stem, are left out as well.
-pub const FEEDBACK_MIN_LIFT: f64 = 3.0;
+pub(crate) const FEEDBACK_MIN_LIFT: f64 = 3.0;
 
 /// The best expansion term's boost in retrieval, relative to a typed word's: expansion
 /// widens the net (creators writing the niche in other words or languages) without
 /// outweighing what the marketer typed.
-pub const FEEDBACK_RETRIEVAL_WEIGHT: f32 = 0.3;
+pub(crate) const FEEDBACK_RETRIEVAL_WEIGHT: f32 = 0.3;
 
 /// A post matching only the best expansion term counts this much towards query focus
 /// (other terms in proportion to their weight; several terms combine as a noisy-or): such a
 /// post is likely, not surely, on the niche.
-pub const FEEDBACK_FOCUS_WEIGHT: f64 = 0.6;
+pub(crate) const FEEDBACK_FOCUS_WEIGHT: f64 = 0.6;
 
 // --- Neutral values of unknown signals (a creator is not punished for what a platform does
 // not publish, and earns no bonus either) ---------------------------------------------------
 
 /// Bot-comment share assumed when no comments were read.
-pub const UNKNOWN_BOT_SHARE: f64 = 0.3;
+pub(crate) const UNKNOWN_BOT_SHARE: f64 = 0.3;
 /// Engagement percentile assumed without an engagement rate or tier.
-pub const UNKNOWN_ENGAGEMENT: f64 = 0.3;
+pub(crate) const UNKNOWN_ENGAGEMENT: f64 = 0.3;
 /// Comment quality assumed when no comments were read.
-pub const UNKNOWN_COMMENT_QUALITY: f64 = 0.2;
+pub(crate) const UNKNOWN_COMMENT_QUALITY: f64 = 0.2;
 
 // --- Shapes of the signals -----------------------------------------------------------------
 
 /// Authenticity is multiplied by this when the inflated-audience pattern is flagged: bought
 /// followers make every other audience figure meaningless.
-pub const INFLATED_AUTHENTICITY: f64 = 0.2;
+pub(crate) const INFLATED_AUTHENTICITY: f64 = 0.2;
 /// ... and by this for accounts that declare themselves bots.
-pub const BOT_AUTHENTICITY: f64 = 0.5;
+pub(crate) const BOT_AUTHENTICITY: f64 = 0.5;
 /// Recency decays as exp(−days / this): a post six weeks ago is about a third as fresh.
-pub const RECENCY_DAYS: f64 = 45.0;
+pub(crate) const RECENCY_DAYS: f64 = 45.0;
 /// No inactivity penalty for this many days without a post (a normal break).
-pub const INACTIVE_AFTER_DAYS: f64 = 90.0;
+pub(crate) const INACTIVE_AFTER_DAYS: f64 = 90.0;
 /// ... growing to the full penalty over this many more days (about a year in all).
-pub const INACTIVE_FULL_AFTER_DAYS: f64 = 275.0;
+pub(crate) const INACTIVE_FULL_AFTER_DAYS: f64 = 275.0;
 /// A sponsored share up to this is normal; the penalty grows from here to 1.
-pub const NORMAL_SPONSORED_SHARE: f64 = 0.25;
+pub(crate) const NORMAL_SPONSORED_SHARE: f64 = 0.25;
 /// Undisclosed sponsored posts that make the full undisclosed penalty.
-pub const UNDISCLOSED_FULL: f64 = 3.0;
+pub(crate) const UNDISCLOSED_FULL: f64 = 3.0;

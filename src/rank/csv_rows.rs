@@ -7,7 +7,7 @@ use std::io::Write;
 use crate::model::CreatorRecord;
 use crate::rank::SearchResponse;
 
-pub const CSV_HEADER: &[&str] = &[
+pub(crate) const CSV_HEADER: &[&str] = &[
     "rank",
     "id",
     "profile_url",
@@ -41,11 +41,11 @@ pub const CSV_HEADER: &[&str] = &[
 ];
 
 /// An unknown value is an empty cell.
-pub fn opt<T: ToString>(x: Option<T>) -> String {
+pub(crate) fn opt<T: ToString>(x: Option<T>) -> String {
     x.map(|v| v.to_string()).unwrap_or_default()
 }
 
-pub fn csv_row(rank: usize, r: &CreatorRecord) -> Vec<String> {
+pub(crate) fn csv_row(rank: usize, r: &CreatorRecord) -> Vec<String> {
     vec![
         rank.to_string(),
         r.id.clone(),
@@ -90,7 +90,7 @@ pub fn csv_row(rank: usize, r: &CreatorRecord) -> Vec<String> {
     ]
 }
 
-pub fn print_csv(out: impl Write, resp: &SearchResponse) -> std::io::Result<()> {
+pub(crate) fn print_csv(out: impl Write, resp: &SearchResponse) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_HEADER)?;
     for (i, r) in resp.results.iter().enumerate() {

@@ -22,9 +22,9 @@ use crate::index::CreatorIndex;
 use crate::model::{CreatorRecord, EvidencePost, Post, RawProfile};
 
 /// Posts quoted per result.
-pub const EVIDENCE_POSTS: usize = 3;
+pub(crate) const EVIDENCE_POSTS: usize = 3;
 /// Longest passage quoted, in characters.
-pub const SNIPPET_CHARS: usize = 180;
+pub(crate) const SNIPPET_CHARS: usize = 180;
 /// Each repeat of a matched term adds this share of its weight.
 const REPEAT_BONUS: f32 = 0.1;
 
@@ -37,13 +37,13 @@ struct View {
 }
 
 /// The query compiled once per search, applied to each result's posts.
-pub struct EvidencePlan {
+pub(crate) struct EvidencePlan {
     views: Vec<View>,
 }
 
 impl EvidencePlan {
     /// `None` when no word of the query (or its synonyms) is indexed anywhere.
-    pub fn new(
+    pub(crate) fn new(
         index: &CreatorIndex,
         searcher: &Searcher,
         query: &str,
@@ -95,7 +95,7 @@ impl EvidencePlan {
 
     /// The creator's best-matching posts (at most [`EVIDENCE_POSTS`]), best first; equal
     /// scores newest first. `language` is the creator's, which picks the stemmed view.
-    pub fn posts(&self, raw: &RawProfile, language: Option<&str>) -> Vec<EvidencePost> {
+    pub(crate) fn posts(&self, raw: &RawProfile, language: Option<&str>) -> Vec<EvidencePost> {
         let views: Vec<&View> = self
             .views
             .iter()
@@ -127,7 +127,7 @@ impl EvidencePlan {
 
 /// Fill a page result's `evidence_posts` (and, with `buyer`, `evidence_comments`) from the
 /// creator's stored raw profile.
-pub fn attach(
+pub(crate) fn attach(
     plan: Option<&EvidencePlan>,
     buyer: Option<&BuyerQuery>,
     index: &CreatorIndex,
@@ -185,7 +185,7 @@ fn escape(s: &str) -> String {
 }
 
 /// The snippet as plain text (the `<b>` marks and escapes removed), for terminals and CSV.
-pub fn plain_snippet(snippet: &str) -> String {
+pub(crate) fn plain_snippet(snippet: &str) -> String {
     snippet
         .replace("<b>", "")
         .replace("</b>", "")

@@ -222,10 +222,10 @@ impl SearchRequest {
                 }
             }
             "min_followers" => {
-                f.min_followers = Some(number(name, v, "expected a whole number >= 0")?)
+                f.min_followers = Some(number(name, v, "expected a whole number >= 0")?);
             }
             "max_followers" => {
-                f.max_followers = Some(number(name, v, "expected a whole number >= 0")?)
+                f.max_followers = Some(number(name, v, "expected a whole number >= 0")?);
             }
             "min_engagement" => {
                 let x: f64 = number(name, v, "expected a rate such as 0.03")?;

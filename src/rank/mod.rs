@@ -3,19 +3,19 @@
 //! when the request describes the brand, the audience and brand fit signals (see [`fit`]).
 
 mod candidate;
-pub mod constants;
-pub mod csv_rows;
-pub mod evidence;
+pub(crate) mod constants;
+pub(crate) mod csv_rows;
+pub(crate) mod evidence;
 pub mod expand;
 pub mod feedback;
 pub mod filters;
-pub mod fit;
+pub(crate) mod fit;
 pub mod focus;
-pub mod percentile;
+pub(crate) mod percentile;
 pub mod retrieve;
 pub mod score;
 mod search;
-pub mod seek;
+pub(crate) mod seek;
 pub mod synonym_cache;
 pub mod table;
 

@@ -51,7 +51,7 @@ impl EngagementPercentiles {
                 out.all.push(e);
             }
         }
-        for (_, v) in out.groups.iter_mut() {
+        for (_, v) in &mut out.groups {
             v.sort_by(f64::total_cmp);
         }
         out.all.sort_by(f64::total_cmp);
@@ -77,7 +77,7 @@ impl EngagementPercentiles {
 }
 
 /// Share of `sorted` at or below `x`, ties counted half (0.5 for no peers).
-pub fn percentile_in(sorted: &[f64], x: f64) -> f64 {
+pub(crate) fn percentile_in(sorted: &[f64], x: f64) -> f64 {
     if sorted.is_empty() {
         return 0.5;
     }

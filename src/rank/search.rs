@@ -267,7 +267,7 @@ pub(super) fn search(
     let quotes = filters
         .evidence
         .then(|| evidence::EvidencePlan::new(index, &searcher, &req.query, &expansion.synonyms));
-    for c in page.iter_mut() {
+    for c in &mut page {
         let Some(rec) = searcher.doc::<RecordOnly>(c.addr).map_err(read_err)?.record else {
             continue;
         };

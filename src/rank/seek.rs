@@ -10,12 +10,20 @@ use crate::error::{Error, Result};
 
 /// The BM25 score of `query` for each of `docs` (0 where it does not match), as the index's
 /// statistics (document frequencies, average field lengths) make it.
-pub fn scores(searcher: &Searcher, query: &dyn Query, docs: &[DocAddress]) -> Result<Vec<f32>> {
+pub(crate) fn scores(
+    searcher: &Searcher,
+    query: &dyn Query,
+    docs: &[DocAddress],
+) -> Result<Vec<f32>> {
     run(searcher, query, docs, true)
 }
 
 /// Whether `query` matches each of `docs` (no scoring).
-pub fn matches(searcher: &Searcher, query: &dyn Query, docs: &[DocAddress]) -> Result<Vec<bool>> {
+pub(crate) fn matches(
+    searcher: &Searcher,
+    query: &dyn Query,
+    docs: &[DocAddress],
+) -> Result<Vec<bool>> {
     Ok(run(searcher, query, docs, false)?
         .into_iter()
         .map(|s| s > 0.0)

@@ -10,7 +10,11 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::error::AppError;
 
-pub async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn require_token(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let Some(expected) = state.token() else {
         return next.run(req).await;
     };
@@ -26,7 +30,7 @@ pub async fn require_token(State(state): State<AppState>, req: Request, next: Ne
 }
 
 /// The token an `Authorization` header carries: `Bearer T`, or `Basic base64(user:T)`.
-pub fn presented_token(value: &str) -> Option<String> {
+pub(crate) fn presented_token(value: &str) -> Option<String> {
     let (scheme, rest) = value.trim().split_once(' ')?;
     let rest = rest.trim();
     if scheme.eq_ignore_ascii_case("bearer") {
@@ -42,7 +46,7 @@ pub fn presented_token(value: &str) -> Option<String> {
 
 /// Equal length and equal bytes, without an early exit on the first difference (the length
 /// of the token is not treated as a secret).
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

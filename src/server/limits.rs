@@ -19,7 +19,7 @@ pub const MAX_URI_BYTES: usize = 16 * 1024;
 pub const MAX_BODY_BYTES: u64 = 16 * 1024;
 
 /// URI and body caps, plus `X-Content-Type-Options: nosniff` on every answer.
-pub async fn guard(req: Request, next: Next) -> Response {
+pub(crate) async fn guard(req: Request, next: Next) -> Response {
     let uri_len = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
     let mut resp = if uri_len > MAX_URI_BYTES {
         AppError::UriTooLong(MAX_URI_BYTES).into_response()
@@ -48,7 +48,7 @@ fn content_length(req: &Request) -> Option<u64> {
 /// Answer 503 `timeout` when the handler takes longer than `server.request_timeout_secs`.
 /// A search already running on the blocking pool finishes in the background and keeps its
 /// search slot until then, so timed-out requests cannot pile up unbounded work.
-pub async fn timeout(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn timeout(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let limit = state.request_timeout();
     match tokio::time::timeout(limit, next.run(req)).await {
         Ok(resp) => resp,

@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 /// [`super::limits::MAX_URI_BYTES`] so that an over-long URI gets our JSON 414 instead.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// How long in-flight requests may run on after a shutdown signal.
-pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Serve `app` on `listener` until `shutdown` resolves.
 pub async fn serve_listener(

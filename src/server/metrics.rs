@@ -17,7 +17,7 @@ use axum::response::Response;
 use super::AppState;
 
 /// Upper bounds (seconds) of the latency buckets.
-pub const BUCKETS: [f64; 12] = [
+pub(crate) const BUCKETS: [f64; 12] = [
     0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
 ];
 
@@ -133,7 +133,7 @@ fn escape(s: &str) -> String {
 }
 
 /// Middleware: time every request and count it under its route pattern.
-pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(crate) async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let route = req
         .extensions()
         .get::<MatchedPath>()

@@ -13,7 +13,7 @@ use crate::rank::filters::{
 const LANG: &str = "^[A-Za-z]{2}$";
 
 /// The schema of one search parameter, and whether it repeats.
-pub fn param_schema(name: &str) -> Option<(Value, bool)> {
+pub(crate) fn param_schema(name: &str) -> Option<(Value, bool)> {
     let s = match name {
         "q" => json!({"type": "string", "maxLength": MAX_QUERY_BYTES}),
         "lang" | "audience_lang" => json!({"type": "string", "pattern": LANG}),

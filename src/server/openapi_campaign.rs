@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-pub fn campaigns_schema() -> Value {
+pub(crate) fn campaigns_schema() -> Value {
     let strings = json!({"type": "array", "items": {"type": "string"}});
     json!({
         "type": "object",
@@ -23,7 +23,7 @@ pub fn campaigns_schema() -> Value {
     })
 }
 
-pub fn report_schema() -> Value {
+pub(crate) fn report_schema() -> Value {
     let int_null = json!({"type": "integer", "minimum": 0, "nullable": true});
     let num_null = json!({"type": "number", "nullable": true});
     let post = json!({

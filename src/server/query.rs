@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 
 /// More parameters than any real search needs; a cap keeps a hostile query string cheap.
-pub const MAX_PARAMS: usize = 64;
+pub(crate) const MAX_PARAMS: usize = 64;
 
 /// `a=1&b=x+y&b=%C3%A9` → `[("a","1"), ("b","x y"), ("b","é")]`. `+` is a space, empty
 /// segments are skipped, a name without `=` has an empty value (`explain` alone means true).

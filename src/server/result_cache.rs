@@ -36,7 +36,7 @@ struct Store {
     bytes: usize,
 }
 
-pub struct ResultCache {
+pub(crate) struct ResultCache {
     max_bytes: usize,
     ttl: Duration,
     store: Mutex<Store>,
@@ -45,7 +45,7 @@ pub struct ResultCache {
 }
 
 impl ResultCache {
-    pub fn new(max_bytes: usize, ttl: Duration) -> ResultCache {
+    pub(crate) fn new(max_bytes: usize, ttl: Duration) -> ResultCache {
         ResultCache {
             max_bytes,
             ttl,
@@ -55,12 +55,12 @@ impl ResultCache {
         }
     }
 
-    pub fn enabled(&self) -> bool {
+    pub(crate) fn enabled(&self) -> bool {
         self.max_bytes > 0
     }
 
     /// The body stored for `(generation, query)` if it is younger than the TTL.
-    pub fn get(&self, generation: u64, query: &str) -> Option<Bytes> {
+    pub(crate) fn get(&self, generation: u64, query: &str) -> Option<Bytes> {
         if !self.enabled() {
             return None;
         }
@@ -82,7 +82,7 @@ impl ResultCache {
     }
 
     /// Remember `body`, evicting the oldest entries beyond the byte budget.
-    pub fn put(&self, generation: u64, query: &str, body: Bytes) {
+    pub(crate) fn put(&self, generation: u64, query: &str, body: Bytes) {
         if !self.enabled() || body.len() > self.max_bytes {
             return;
         }
@@ -112,7 +112,7 @@ impl ResultCache {
     }
 
     /// `(hits, misses)` since the server started.
-    pub fn counts(&self) -> (u64, u64) {
+    pub(crate) fn counts(&self) -> (u64, u64) {
         (
             self.hits.load(Ordering::Relaxed),
             self.misses.load(Ordering::Relaxed),

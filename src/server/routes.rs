@@ -15,10 +15,10 @@ use crate::rank::SearchRequest;
 use crate::rank::csv_rows::{CSV_HEADER, csv_row};
 
 /// Lookalikes returned when `limit` is not given.
-pub const DEFAULT_SIMILAR_LIMIT: usize = 10;
-pub const MAX_SIMILAR_LIMIT: usize = 200;
+pub(super) const DEFAULT_SIMILAR_LIMIT: usize = 10;
+pub(super) const MAX_SIMILAR_LIMIT: usize = 200;
 /// Ids are 16 hex digits; profile URLs and handles given instead stay well below this.
-pub const MAX_ID_CHARS: usize = 512;
+pub(super) const MAX_ID_CHARS: usize = 512;
 
 const PAGE_HTML: &str = include_str!("page.html");
 const PAGE_CSS: &str = include_str!("page.css");
@@ -40,7 +40,7 @@ fn search_request(raw: Option<&str>) -> Result<SearchRequest, AppError> {
 /// A search answered as JSON, from the result cache when the same query string was answered
 /// on the same index generation moments ago (see `result_cache`). The JSON is written on the
 /// blocking pool with the search, so the async workers only move bytes.
-pub async fn search(
+pub(super) async fn search(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
@@ -81,7 +81,7 @@ fn json_body(body: bytes::Bytes) -> Response {
 }
 
 /// The same search as a spreadsheet, with the CLI's `--csv` columns.
-pub async fn search_csv(
+pub(super) async fn search_csv(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
@@ -138,7 +138,7 @@ fn unknown_creator(id: &str) -> AppError {
     ))
 }
 
-pub async fn creator(
+pub(super) async fn creator(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
@@ -151,7 +151,7 @@ pub async fn creator(
 }
 
 #[derive(Serialize)]
-pub struct SimilarResponse {
+pub(super) struct SimilarResponse {
     pub results: Vec<CreatorRecord>,
 }
 
@@ -179,7 +179,7 @@ fn similar_limit(raw: Option<&str>) -> Result<usize, AppError> {
     Ok(limit)
 }
 
-pub async fn similar(
+pub(super) async fn similar(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
@@ -199,7 +199,7 @@ pub async fn similar(
     Ok(Json(SimilarResponse { results }))
 }
 
-pub async fn campaigns(
+pub(super) async fn campaigns(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<serde_json::Value>, AppError> {
@@ -210,7 +210,7 @@ pub async fn campaigns(
     Ok(Json(serde_json::json!({ "campaigns": all })))
 }
 
-pub async fn campaign(
+pub(super) async fn campaign(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     RawQuery(raw): RawQuery,
@@ -232,7 +232,7 @@ pub async fn campaign(
         .ok_or_else(|| AppError::NotFound(format!("no campaign {name:?}; see /v1/campaigns")))
 }
 
-pub async fn health(State(state): State<AppState>) -> Result<Response, AppError> {
+pub(super) async fn health(State(state): State<AppState>) -> Result<Response, AppError> {
     let (docs, generation) = state.index_status().await?;
     Ok(Json(serde_json::json!({
         "status": "ok",
@@ -242,7 +242,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Response, AppError>
     .into_response())
 }
 
-pub async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
+pub(super) async fn metrics(State(state): State<AppState>) -> Result<Response, AppError> {
     let (docs, generation) = state.index_status().await?;
     let mut text = state.metrics().render(docs, generation);
     let (hits, misses) = state.0.results.counts();
@@ -264,7 +264,7 @@ pub async fn metrics(State(state): State<AppState>) -> Result<Response, AppError
         .into_response())
 }
 
-pub async fn openapi(State(state): State<AppState>) -> Json<serde_json::Value> {
+pub(super) async fn openapi(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(state.openapi().clone())
 }
 
@@ -291,26 +291,26 @@ fn asset(body: &'static str, content_type: &'static str) -> Response {
 }
 
 /// `GET /`: the search page (its query string is read by the page's script, not here).
-pub async fn page() -> Response {
+pub(super) async fn page() -> Response {
     asset(PAGE_HTML, "text/html; charset=utf-8")
 }
 
-pub async fn page_css() -> Response {
+pub(super) async fn page_css() -> Response {
     asset(PAGE_CSS, "text/css; charset=utf-8")
 }
 
-pub async fn page_js() -> Response {
+pub(super) async fn page_js() -> Response {
     asset(PAGE_JS, "text/javascript; charset=utf-8")
 }
 
-pub async fn campaigns_js() -> Response {
+pub(super) async fn campaigns_js() -> Response {
     asset(CAMPAIGNS_JS, "text/javascript; charset=utf-8")
 }
 
-pub async fn not_found() -> AppError {
+pub(super) async fn not_found() -> AppError {
     AppError::NotFound("no such route; see /openapi.json (search: /v1/search?q=...)".into())
 }
 
-pub async fn method_not_allowed() -> AppError {
+pub(super) async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
 }

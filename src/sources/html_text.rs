@@ -17,7 +17,7 @@
 
 /// Text and links of one fragment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HtmlText {
+pub(crate) struct HtmlText {
     pub text: String,
     /// `href`s of ordinary links (http/https), in order, without duplicates.
     pub links: Vec<String>,
@@ -27,10 +27,10 @@ pub struct HtmlText {
 
 /// Links (and mentions) kept per fragment: a real post or bio has a handful; a hostile one
 /// must not make de-duplication quadratic.
-pub const MAX_LINKS: usize = 64;
+pub(crate) const MAX_LINKS: usize = 64;
 
 /// Plain text of an HTML fragment.
-pub fn to_text(html: &str) -> String {
+pub(crate) fn to_text(html: &str) -> String {
     convert(html).text
 }
 
@@ -66,7 +66,7 @@ const BLOCK: &[&str] = &[
 const SKIP_CONTENT: &[&str] = &["script", "style", "template", "noscript", "head", "title"];
 
 /// Convert an HTML fragment. Never fails: malformed markup degrades to its visible text.
-pub fn convert(html: &str) -> HtmlText {
+pub(crate) fn convert(html: &str) -> HtmlText {
     let mut out = Builder::default();
     let mut rest = html;
     // Inside <script>/<style>...: the name of the element whose end tag we wait for.
@@ -326,7 +326,7 @@ impl<'a> Tag<'a> {
 
 /// Decode character references: numeric (`&#39;`, `&#x1F600;`) and the named ones that occur in
 /// platform HTML. Unknown or malformed references stay as written.
-pub fn decode_entities(s: &str) -> String {
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }

@@ -107,7 +107,7 @@ impl Graph {
 }
 
 /// Parse one script body. `Ok(None)` for an empty block.
-pub fn parse_block(raw: &str) -> Result<Option<Value>, String> {
+pub(crate) fn parse_block(raw: &str) -> Result<Option<Value>, String> {
     let text = strip_wrappers(raw);
     if text.is_empty() {
         return Ok(None);
@@ -191,14 +191,14 @@ fn repair(text: &str) -> String {
 
 /// The local name of a schema.org term: `https://schema.org/FollowAction`, `schema:FollowAction`
 /// and `FollowAction` are all `FollowAction`.
-pub fn local_name(term: &str) -> &str {
+pub(crate) fn local_name(term: &str) -> &str {
     let t = term.trim().trim_end_matches('/');
     let t = t.rsplit(['/', '#']).next().unwrap_or(t);
     t.rsplit(':').next().unwrap_or(t)
 }
 
 /// The node's `@type`s as local names.
-pub fn types(node: &Value) -> Vec<&str> {
+pub(crate) fn types(node: &Value) -> Vec<&str> {
     match node.get("@type") {
         Some(Value::String(s)) => vec![local_name(s)],
         Some(Value::Array(items)) => items
@@ -211,14 +211,14 @@ pub fn types(node: &Value) -> Vec<&str> {
 }
 
 /// Whether the node has one of `wanted` types (compared case-insensitively by local name).
-pub fn is_type(node: &Value, wanted: &[&str]) -> bool {
+pub(crate) fn is_type(node: &Value, wanted: &[&str]) -> bool {
     types(node)
         .iter()
         .any(|t| wanted.iter().any(|w| w.eq_ignore_ascii_case(t)))
 }
 
 /// `node[key]` as a list: an array's non-null items, a single value as one item, else empty.
-pub fn list<'a>(node: &'a Value, key: &str) -> Vec<&'a Value> {
+pub(crate) fn list<'a>(node: &'a Value, key: &str) -> Vec<&'a Value> {
     match node.get(key) {
         Some(Value::Array(items)) => items.iter().filter(|v| !v.is_null()).collect(),
         Some(Value::Null) | None => Vec::new(),
@@ -227,13 +227,13 @@ pub fn list<'a>(node: &'a Value, key: &str) -> Vec<&'a Value> {
 }
 
 /// The first non-null value of `node[key]`.
-pub fn first<'a>(node: &'a Value, key: &str) -> Option<&'a Value> {
+pub(crate) fn first<'a>(node: &'a Value, key: &str) -> Option<&'a Value> {
     list(node, key).into_iter().next()
 }
 
 /// A value as text: strings (trimmed, non-empty), numbers, `{"@value": ..}`, a
 /// `PropertyValue`'s `value`, or the first such item of an array.
-pub fn text(v: &Value) -> Option<String> {
+pub(crate) fn text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => {
             let s = s.trim();
@@ -250,12 +250,12 @@ pub fn text(v: &Value) -> Option<String> {
 }
 
 /// `node[key]` as text.
-pub fn text_of(node: &Value, key: &str) -> Option<String> {
+pub(crate) fn text_of(node: &Value, key: &str) -> Option<String> {
     node.get(key).and_then(text)
 }
 
 /// A value naming a thing by URL: a string, or an object's `url` / `@id`.
-pub fn url_text(v: &Value) -> Option<String> {
+pub(crate) fn url_text(v: &Value) -> Option<String> {
     match v {
         Value::String(_) => text(v),
         Value::Array(items) => items.iter().find_map(url_text),
@@ -268,7 +268,7 @@ pub fn url_text(v: &Value) -> Option<String> {
 }
 
 /// The name a node goes by: `name`, else `alternateName`, else a plain string value.
-pub fn name_of(v: &Value) -> Option<String> {
+pub(crate) fn name_of(v: &Value) -> Option<String> {
     match v {
         Value::String(_) => text(v),
         _ => text_of(v, "name").or_else(|| text_of(v, "alternateName")),
@@ -277,7 +277,7 @@ pub fn name_of(v: &Value) -> Option<String> {
 
 /// What an `InteractionCounter` counts, as a local action name (`FollowAction`). The type may
 /// be a string in any spelling or an object such as `{"@type": "FollowAction"}`.
-pub fn action_name(counter: &Value) -> Option<String> {
+pub(crate) fn action_name(counter: &Value) -> Option<String> {
     let t = counter.get("interactionType")?;
     let t = match t {
         Value::Array(items) => items.first()?,
@@ -297,7 +297,7 @@ pub fn action_name(counter: &Value) -> Option<String> {
 /// The count of the `action` counter in `node[key]` (`interactionStatistic` or
 /// `agentInteractionStatistic`). `Ok(None)` when there is no such counter; `Err` with the raw
 /// value when a counter exists but its count cannot be read.
-pub fn interaction_count(
+pub(crate) fn interaction_count(
     graph: &Graph,
     node: &Value,
     key: &str,
@@ -324,7 +324,7 @@ pub fn interaction_count(
 
 /// A date or date-time: RFC 3339, date-time without offset (taken as UTC), date only
 /// (midnight UTC), or RFC 2822.
-pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_date(s: &str) -> Option<DateTime<Utc>> {
     let s = s.trim();
     if let Ok(d) = DateTime::parse_from_rfc3339(s) {
         return Some(d.with_timezone(&Utc));
@@ -352,7 +352,7 @@ pub fn parse_date(s: &str) -> Option<DateTime<Utc>> {
 }
 
 /// `node[key]` as a date.
-pub fn date_of(node: &Value, key: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn date_of(node: &Value, key: &str) -> Option<DateTime<Utc>> {
     text_of(node, key).and_then(|s| parse_date(&s))
 }
 

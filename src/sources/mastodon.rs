@@ -198,10 +198,9 @@ pub async fn read_profile(
         return out;
     }
 
-    let (posts, conversation) = match read_statuses(base, &account, ctx, &mut out).await {
-        Some(p) => p,
-        // Without the first page there is no consistent record to give; the problem says why.
-        None => return out,
+    // Without the first page there is no consistent record to give; the problem says why.
+    let Some((posts, conversation)) = read_statuses(base, &account, ctx, &mut out).await else {
+        return out;
     };
     let mut profile = account.profile.clone();
     profile.posts = posts;

@@ -7,17 +7,17 @@
 pub mod bluesky;
 pub mod feed;
 pub mod gate;
-pub mod html_text;
-pub mod jsonld;
+pub(crate) mod html_text;
+pub(crate) mod jsonld;
 pub mod lenient_json;
 pub mod mastodon;
 pub mod peertube;
-pub mod threads;
+pub(crate) mod threads;
 pub mod web;
-pub mod web_hub;
-pub mod web_microdata;
-pub mod web_page;
-pub mod web_post;
+pub(crate) mod web_hub;
+pub(crate) mod web_microdata;
+pub(crate) mod web_page;
+pub(crate) mod web_post;
 pub mod web_profile;
 pub mod youtube_api;
 

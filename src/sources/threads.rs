@@ -12,14 +12,18 @@ use crate::model::{Post, RawProfile};
 
 /// The threads to read (indices into `posts`, newest first); every other post gets the
 /// comments stored for it last time.
-pub fn choose(posts: &mut [Post], known: Option<&RawProfile>, max_threads: usize) -> Vec<usize> {
+pub(crate) fn choose(
+    posts: &mut [Post],
+    known: Option<&RawProfile>,
+    max_threads: usize,
+) -> Vec<usize> {
     let read = select(posts, known, max_threads);
     carry_over(posts, known, &read);
     read
 }
 
 /// Indices into `posts` of the threads to read, newest first.
-pub fn select(posts: &[Post], known: Option<&RawProfile>, max_threads: usize) -> Vec<usize> {
+pub(crate) fn select(posts: &[Post], known: Option<&RawProfile>, max_threads: usize) -> Vec<usize> {
     let before: HashMap<&str, u64> = known
         .map(|k| {
             k.posts
@@ -44,7 +48,7 @@ pub fn select(posts: &[Post], known: Option<&RawProfile>, max_threads: usize) ->
 }
 
 /// Give posts whose thread is not read again the comments stored for them last time.
-pub fn carry_over(posts: &mut [Post], known: Option<&RawProfile>, read: &[usize]) {
+pub(crate) fn carry_over(posts: &mut [Post], known: Option<&RawProfile>, read: &[usize]) {
     let Some(known) = known else { return };
     let stored: HashMap<&str, &Post> = known.posts.iter().map(|p| (p.id.as_str(), p)).collect();
     for (i, post) in posts.iter_mut().enumerate() {

@@ -10,7 +10,7 @@ use super::web_page::{Page, dedup_in_order, same_page};
 
 /// Links a hub hands over at most; a page with more is cut (the frontier's budgets would end
 /// them anyway, this keeps one page from flooding the queue in one step).
-pub const MAX_HUB_LINKS: usize = 20_000;
+pub(crate) const MAX_HUB_LINKS: usize = 20_000;
 
 /// Files that are never a profile or a feed.
 const ASSET_EXTENSIONS: &[&str] = &[
@@ -22,7 +22,7 @@ const ASSET_EXTENSIONS: &[&str] = &[
 
 /// The links of a hub page worth following: http(s) (the page parser keeps only those),
 /// not marked `rel=nofollow`, not an asset, not the page itself, each once, in page order.
-pub fn hub_links(page: &Page) -> Vec<Url> {
+pub(crate) fn hub_links(page: &Page) -> Vec<Url> {
     let mut out: Vec<Url> = page
         .links
         .iter()

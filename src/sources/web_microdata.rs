@@ -16,7 +16,7 @@ use super::web_page::{collapse, resolve};
 const MAX_ITEMS: usize = 200;
 
 /// Top-level items of the document (those that are not a property of another item).
-pub fn items(doc: &Html, base: &Url) -> Vec<Value> {
+pub(crate) fn items(doc: &Html, base: &Url) -> Vec<Value> {
     let sel = Selector::parse("[itemscope]").expect("static selector");
     doc.select(&sel)
         .filter(|e| e.attr("itemprop").is_none())

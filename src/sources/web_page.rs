@@ -268,7 +268,7 @@ impl Page {
 }
 
 /// Resolve `href` against `base`; `None` unless the result is http(s). Normalised.
-pub fn resolve(base: &Url, href: &str) -> Option<Url> {
+pub(crate) fn resolve(base: &Url, href: &str) -> Option<Url> {
     let href = href.trim();
     if href.is_empty() {
         return None;
@@ -307,17 +307,17 @@ fn rel_tokens(e: &ElementRef<'_>) -> Vec<String> {
 }
 
 /// Visible text of an element, whitespace collapsed.
-pub fn text_of(e: ElementRef<'_>) -> String {
+pub(crate) fn text_of(e: ElementRef<'_>) -> String {
     collapse(&e.text().collect::<String>())
 }
 
-pub fn collapse(s: &str) -> String {
+pub(crate) fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// A string from structured data as plain text: markup removed and entities decoded when it
 /// carries any (some CMSes put rendered HTML into `description` or `text`), whitespace tidied.
-pub fn plain_text(s: &str) -> String {
+pub(crate) fn plain_text(s: &str) -> String {
     let looks_like_markup =
         (s.contains('<') && s.contains('>')) || (s.contains('&') && s.contains(';'));
     if !looks_like_markup || html_depth_exceeds(s, MAX_HTML_DEPTH) {
@@ -349,14 +349,14 @@ fn tidy(s: &str) -> String {
 
 /// Order-preserving de-duplication in linear time (pages can hand us hundreds of thousands of
 /// links or tags; a `Vec::contains` loop would be quadratic).
-pub fn dedup_in_order<T: Eq + std::hash::Hash + Clone>(v: &mut Vec<T>) {
+pub(crate) fn dedup_in_order<T: Eq + std::hash::Hash + Clone>(v: &mut Vec<T>) {
     let mut seen = std::collections::HashSet::with_capacity(v.len());
     v.retain(|x| seen.insert(x.clone()));
 }
 
 /// Same host (ignoring a `www.` prefix) and explicit port (a default port is no port, so
 /// http and https spellings of one site match): "on the same site".
-pub fn same_site(a: &Url, b: &Url) -> bool {
+pub(crate) fn same_site(a: &Url, b: &Url) -> bool {
     let host = |u: &Url| {
         u.host_str()
             .map(|h| h.trim_start_matches("www.").to_ascii_lowercase())
@@ -366,7 +366,7 @@ pub fn same_site(a: &Url, b: &Url) -> bool {
 
 /// The same page, spelled possibly differently: same site, path equal up to a trailing slash,
 /// same query; scheme and fragment ignored.
-pub fn same_page(a: &Url, b: &Url) -> bool {
+pub(crate) fn same_page(a: &Url, b: &Url) -> bool {
     same_site(a, b)
         && a.path().trim_end_matches('/') == b.path().trim_end_matches('/')
         && a.query() == b.query()

@@ -13,7 +13,7 @@ use crate::model::ProblemKind;
 use crate::model::{Comment, Post, Problem};
 
 /// Types read as posts.
-pub const POST_TYPES: &[&str] = &[
+pub(crate) const POST_TYPES: &[&str] = &[
     "SocialMediaPosting",
     "DiscussionForumPosting",
     "BlogPosting",
@@ -31,7 +31,7 @@ const MAX_PER_POST: usize = 100;
 
 /// What one post page yields.
 #[derive(Debug, Default)]
-pub struct PostsParse {
+pub(crate) struct PostsParse {
     pub posts: Vec<Post>,
     /// The creator's replies to other people's content (`parentItem` / `inReplyTo` naming
     /// another author): conversation, not posts.
@@ -45,7 +45,7 @@ pub struct PostsParse {
 
 /// Read the posts of a post page served at `page_url`, written by the creator whose canonical
 /// profile URL is `creator`. `header` carries `X-Robots-Tag` directives.
-pub fn parse_post_page(
+pub(crate) fn parse_post_page(
     html: &str,
     page_url: &Url,
     creator: &Url,
@@ -97,7 +97,7 @@ pub fn parse_post_page(
 }
 
 /// The page's JSON-LD and microdata as one graph, with a problem per unreadable block.
-pub fn page_graph(page: &Page) -> (Graph, Vec<Problem>) {
+pub(crate) fn page_graph(page: &Page) -> (Graph, Vec<Problem>) {
     let (mut graph, errors) = Graph::from_blocks(&page.jsonld);
     graph.extend(page.microdata.clone());
     let problems = errors
@@ -108,7 +108,7 @@ pub fn page_graph(page: &Page) -> (Graph, Vec<Problem>) {
 }
 
 /// Postings of the page, top-level or one step down (`mainEntity`, `hasPart`, ItemList items).
-pub fn postings(graph: &Graph) -> Vec<&Value> {
+pub(crate) fn postings(graph: &Graph) -> Vec<&Value> {
     let mut candidates: Vec<&Value> = Vec::new();
     for node in &graph.nodes {
         if jsonld::is_type(node, POST_TYPES) {
@@ -131,7 +131,7 @@ pub fn postings(graph: &Graph) -> Vec<&Value> {
 }
 
 /// Posts by `creator` on the page; posts by others lead to their authors (discovered).
-pub fn posts_from_page(page: &Page, graph: &Graph, creator: &Url) -> PostsParse {
+pub(crate) fn posts_from_page(page: &Page, graph: &Graph, creator: &Url) -> PostsParse {
     let mut out = PostsParse::default();
     let nodes = postings(graph);
     let single = nodes.len() == 1;
@@ -164,7 +164,7 @@ pub fn posts_from_page(page: &Page, graph: &Graph, creator: &Url) -> PostsParse 
 /// ActivityStreams-style `inReplyTo`) names what it answers: by another author, or with no
 /// author on another site, it is conversation; on the creator's own site (a thread) or by
 /// the creator, it is a post.
-pub fn replies_to_other(page: &Page, graph: &Graph, node: &Value, creators: &[Url]) -> bool {
+pub(crate) fn replies_to_other(page: &Page, graph: &Graph, node: &Value, creators: &[Url]) -> bool {
     let Some(parent) = ["parentItem", "inReplyTo"]
         .iter()
         .find_map(|k| graph.first(node, k))
@@ -184,7 +184,11 @@ pub fn replies_to_other(page: &Page, graph: &Graph, node: &Value, creators: &[Ur
 
 /// What a posting answers (`parentItem` / `inReplyTo`): the parent's id as comments are
 /// keyed (`@id`, `identifier`, else its URL) and its author's URL, when named.
-pub fn reply_parent(page: &Page, graph: &Graph, node: &Value) -> (Option<String>, Option<String>) {
+pub(crate) fn reply_parent(
+    page: &Page,
+    graph: &Graph,
+    node: &Value,
+) -> (Option<String>, Option<String>) {
     let Some(parent) = ["parentItem", "inReplyTo"]
         .iter()
         .find_map(|k| graph.first(node, k))
@@ -434,7 +438,7 @@ fn is_sponsored(node: &Value) -> bool {
 }
 
 /// `keywords` (list or comma-separated) and `#tags` in the text; lower-case, no `#`.
-pub fn hashtags(node: &Value, text: &str) -> Vec<String> {
+pub(crate) fn hashtags(node: &Value, text: &str) -> Vec<String> {
     let mut tags = Vec::new();
     for k in jsonld::list(node, "keywords") {
         if let Some(s) = jsonld::text(k) {
@@ -454,7 +458,7 @@ pub fn hashtags(node: &Value, text: &str) -> Vec<String> {
 
 /// `#word` tokens: start of text or after a non-word character, letters/digits/underscore,
 /// at least one letter (so `#1` is not a tag).
-pub fn text_hashtags(text: &str) -> Vec<String> {
+pub(crate) fn text_hashtags(text: &str) -> Vec<String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;

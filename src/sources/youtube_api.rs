@@ -21,7 +21,7 @@
 //! once and every later channel is read through its feed (titles and dates, no subscribers).
 
 pub mod parse;
-pub mod quota;
+pub(crate) mod quota;
 
 use std::sync::Arc;
 

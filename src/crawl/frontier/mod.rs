@@ -6,9 +6,9 @@
 //! Both apply the same admission rules ([`admit`]: depth, scheme, URL traps) and the same
 //! budgets (`max_pages`, per host, per site), so a crawl reaches the same creators either way.
 
-pub mod local;
-pub mod redis;
-pub mod traps;
+pub(crate) mod local;
+pub(crate) mod redis;
+pub(crate) mod traps;
 
 use url::Url;
 

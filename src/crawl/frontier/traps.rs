@@ -64,7 +64,7 @@ const SHARED_SUFFIXES: &[&str] = &[
 
 /// Why a URL is refused as a trap, for the summary and logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Trap {
+pub(crate) enum Trap {
     RepeatingSegments,
     Calendar,
     SessionId,
@@ -72,7 +72,7 @@ pub enum Trap {
 
 /// The registrable domain of `url` (`shop.a.example.co.uk` → `example.co.uk`); an IP address
 /// or a single-label host is its own site.
-pub fn site_of(url: &Url) -> String {
+pub(crate) fn site_of(url: &Url) -> String {
     let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
     if matches!(url.host(), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))) {
         return host;
@@ -92,7 +92,7 @@ pub fn site_of(url: &Url) -> String {
 }
 
 /// Is `url` a trap? `this_year` is passed in so the rule is pure.
-pub fn trap(url: &Url, this_year: i32) -> Option<Trap> {
+pub(crate) fn trap(url: &Url, this_year: i32) -> Option<Trap> {
     let segs: Vec<String> = url
         .path_segments()
         .map(|s| {

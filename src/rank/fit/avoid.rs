@@ -27,7 +27,7 @@ use crate::extract::SafetyLexicon;
 use crate::extract::matcher::PhraseMatcher;
 use crate::extract::taxonomy::variants;
 use crate::extract::text::{fold, fold_term, fold_with_map};
-use crate::model::{CreatorRecord, RawProfile};
+use crate::model::RawProfile;
 
 use super::lexicon::{FitLexicon, value_key};
 use super::split_list;
@@ -38,7 +38,7 @@ const CONTEXT: usize = 60;
 /// Evidence excerpts kept per phrase.
 const MAX_EVIDENCE: usize = 3;
 
-pub struct AvoidSpec {
+pub(crate) struct AvoidSpec {
     /// Brand-safety categories the request names, in order.
     pub categories: Vec<String>,
     /// Parts naming no category, as typed.
@@ -49,14 +49,14 @@ pub struct AvoidSpec {
 
 /// What an unmatched phrase found in one creator's bio and posts.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct PhraseHits {
+pub(crate) struct PhraseHits {
     /// Phrase (as typed) → (documents hit, excerpts).
     pub hits: BTreeMap<String, (usize, Vec<String>)>,
 }
 
 impl PhraseHits {
     /// 1 when a phrase is in 2+ documents, 0.5 for one, 0 for none (the largest over phrases).
-    pub fn strength(&self) -> f64 {
+    pub(crate) fn strength(&self) -> f64 {
         let docs = self.hits.values().map(|(n, _)| *n).max().unwrap_or(0);
         match docs {
             0 => 0.0,
@@ -99,7 +99,7 @@ fn categories_of(part: &str, lexicon: &SafetyLexicon) -> Vec<String> {
 
 impl AvoidSpec {
     /// `None` when the text has no part at all.
-    pub fn new(text: &str, lexicon: &SafetyLexicon) -> Option<AvoidSpec> {
+    pub(crate) fn new(text: &str, lexicon: &SafetyLexicon) -> Option<AvoidSpec> {
         let parts = split_list(text);
         if parts.is_empty() {
             return None;
@@ -134,13 +134,8 @@ impl AvoidSpec {
         })
     }
 
-    /// The avoided categories the creator is flagged for.
-    pub fn flagged<'a>(&self, rec: &'a CreatorRecord) -> Vec<&'a str> {
-        self.flagged_in(&rec.brand_safety_flags)
-    }
-
     /// The avoided categories among `flags` (a creator's `brand_safety_flags`), in order.
-    pub fn flagged_in<'a>(&self, flags: &'a [String]) -> Vec<&'a str> {
+    pub(crate) fn flagged_in<'a>(&self, flags: &'a [String]) -> Vec<&'a str> {
         flags
             .iter()
             .filter(|f| self.categories.contains(f))
@@ -150,16 +145,16 @@ impl AvoidSpec {
 
     /// Index query for creators whose bio or posts contain an unmatched phrase; `None` when
     /// there is none (then raw profiles are never read for `avoid`).
-    pub fn prefilter(&self, index: &Index, fields: &[Field]) -> Option<Box<dyn Query>> {
+    pub(crate) fn prefilter(&self, index: &Index, fields: &[Field]) -> Option<Box<dyn Query>> {
         phrases_query(index, fields, &self.phrases)
     }
 
-    pub fn has_phrases(&self) -> bool {
+    pub(crate) fn has_phrases(&self) -> bool {
         !self.phrases.is_empty()
     }
 
     /// Unmatched phrases in the bio and posts, with excerpts.
-    pub fn phrase_hits(&self, raw: &RawProfile) -> PhraseHits {
+    pub(crate) fn phrase_hits(&self, raw: &RawProfile) -> PhraseHits {
         let mut out = PhraseHits::default();
         if self.phrases.is_empty() {
             return out;
@@ -203,7 +198,7 @@ fn excerpt(original: &str, folded: &str, start: usize, end: usize) -> String {
 }
 
 /// The penalty's value (−1–0) from flagged avoided categories and phrase hits.
-pub fn value(flagged: usize, phrases: &PhraseHits) -> f64 {
+pub(crate) fn value(flagged: usize, phrases: &PhraseHits) -> f64 {
     let flag = if flagged > 0 { 1.0 } else { 0.0 };
     -(flag + phrases.strength()).min(1.0)
 }
@@ -211,7 +206,7 @@ pub fn value(flagged: usize, phrases: &PhraseHits) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Post;
+    use crate::model::{CreatorRecord, Post};
 
     fn spec(text: &str) -> AvoidSpec {
         AvoidSpec::new(text, &SafetyLexicon::builtin()).unwrap()
@@ -248,7 +243,7 @@ mod tests {
             brand_safety_flags: vec!["alcohol".into(), "profanity".into()],
             ..Default::default()
         };
-        assert_eq!(s.flagged(&rec), vec!["alcohol"]);
+        assert_eq!(s.flagged_in(&rec.brand_safety_flags), vec!["alcohol"]);
         let raw = RawProfile {
             bio: "Crypto and coffee".into(),
             posts: vec![

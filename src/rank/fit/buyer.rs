@@ -45,15 +45,15 @@ use crate::rank::retrieve::{analyse, analyse_positions};
 use super::lexicon::FitLexicon;
 
 /// Weight of taxonomy synonyms relative to the description's own words.
-pub const SYNONYM_BOOST: f32 = crate::rank::constants::SYNONYM_WEIGHT;
+pub(crate) const SYNONYM_BOOST: f32 = crate::rank::constants::SYNONYM_WEIGHT;
 /// Weight of each stemmed field when the description's language cannot be told.
-pub const UNKNOWN_LANGUAGE_BOOST: f32 = 0.5;
+pub(crate) const UNKNOWN_LANGUAGE_BOOST: f32 = 0.5;
 /// The best candidate gets `buyer_match` 1 only above this share of the reference score.
-pub const FLOOR_SHARE: f64 = 0.5;
+pub(crate) const FLOOR_SHARE: f64 = 0.5;
 /// Evidence comments quoted per creator.
-pub const MAX_EVIDENCE: usize = 3;
+pub(crate) const MAX_EVIDENCE: usize = 3;
 /// Characters kept of a quoted comment.
-pub const EVIDENCE_CHARS: usize = 280;
+pub(crate) const EVIDENCE_CHARS: usize = 280;
 
 #[derive(Debug)]
 struct Word {
@@ -66,7 +66,7 @@ struct Word {
 }
 
 /// A buyer description compiled against one searcher (its IDF statistics).
-pub struct BuyerQuery {
+pub(crate) struct BuyerQuery {
     words: Vec<Word>,
     /// Synonym phrases (folded) and their weight.
     synonyms: Vec<(String, f64)>,
@@ -123,7 +123,7 @@ fn phrase_query(
 
 impl BuyerQuery {
     /// Compile a description; `None` when no word of it is used by any audience.
-    pub fn build(
+    pub(crate) fn build(
         index: &Index,
         f: &Fields,
         searcher: &Searcher,
@@ -240,17 +240,17 @@ impl BuyerQuery {
         })
     }
 
-    pub fn query(&self) -> &dyn Query {
+    pub(crate) fn query(&self) -> &dyn Query {
         self.query.as_ref()
     }
 
     /// The description's words that were searched (those some audience uses).
-    pub fn terms(&self) -> Vec<String> {
+    pub(crate) fn terms(&self) -> Vec<String> {
         self.words.iter().map(|w| w.text.clone()).collect()
     }
 
     /// BM25 scores of the candidates → `buyer_match` (see the module doc).
-    pub fn normalise(&self, scores: &[f32]) -> Vec<f64> {
+    pub(crate) fn normalise(&self, scores: &[f32]) -> Vec<f64> {
         let best = scores.iter().copied().fold(0.0f32, f32::max);
         let denom = f64::from(best).max(FLOOR_SHARE * self.reference);
         scores
@@ -266,7 +266,7 @@ impl BuyerQuery {
     }
 
     /// The comments by others that match the description best (at most [`MAX_EVIDENCE`]).
-    pub fn evidence(&self, index: &Index, f: &Fields, raw: &RawProfile) -> Vec<String> {
+    pub(crate) fn evidence(&self, index: &Index, f: &Fields, raw: &RawProfile) -> Vec<String> {
         let Ok(mut neutral) = index.tokenizer_for_field(f.audience) else {
             return Vec::new();
         };

@@ -33,7 +33,7 @@ struct ValuesDef {
 }
 
 #[derive(Debug)]
-pub struct FitLexicon {
+pub(crate) struct FitLexicon {
     filler: HashSet<String>,
     /// Value synonym groups, as written (matching folds them).
     groups: Vec<Vec<String>>,
@@ -61,29 +61,29 @@ static LEXICON: LazyLock<FitLexicon> = LazyLock::new(|| {
 
 /// A value compared across spellings: folded, hyphens as spaces, one space between words
 /// ("Cruelty-Free" = "cruelty free").
-pub fn value_key(s: &str) -> String {
+pub(crate) fn value_key(s: &str) -> String {
     fold_term(&s.replace(['-', '_'], " "))
 }
 
 impl FitLexicon {
-    pub fn get() -> &'static FitLexicon {
+    pub(crate) fn get() -> &'static FitLexicon {
         &LEXICON
     }
 
     /// Whether a folded word describes a buyer description rather than the buyer.
-    pub fn is_filler(&self, folded_word: &str) -> bool {
+    pub(crate) fn is_filler(&self, folded_word: &str) -> bool {
         self.filler.contains(folded_word)
     }
 
     /// The synonym group a value belongs to (its own spelling included), if any.
-    pub fn value_group(&self, value: &str) -> Option<&[String]> {
+    pub(crate) fn value_group(&self, value: &str) -> Option<&[String]> {
         self.group_of
             .get(&value_key(value))
             .map(|&i| self.groups[i].as_slice())
     }
 
     /// Brand-safety category → the broad words that name it in an `avoid` request.
-    pub fn avoid_aliases(&self) -> &[(String, Vec<String>)] {
+    pub(crate) fn avoid_aliases(&self) -> &[(String, Vec<String>)] {
         &self.avoid
     }
 }

@@ -19,16 +19,16 @@
 //! document store only for candidates that could still reach the requested page. Buyer
 //! evidence reads raw profiles for the page only.
 
-pub mod avoid;
-pub mod buyer;
-pub mod lexicon;
-pub mod ship_to;
-pub mod values;
+pub(crate) mod avoid;
+pub(crate) mod buyer;
+pub(crate) mod lexicon;
+pub(crate) mod ship_to;
+pub(crate) mod values;
 
-pub use avoid::AvoidSpec;
-pub use buyer::BuyerQuery;
-pub use ship_to::{Markets, ShipToFit};
-pub use values::{ValuesMatch, ValuesSpec};
+pub(crate) use avoid::AvoidSpec;
+pub(crate) use buyer::BuyerQuery;
+pub(crate) use ship_to::{Markets, ShipToFit};
+pub(crate) use values::{ValuesMatch, ValuesSpec};
 
 /// Words joining list items ("cruelty-free and vegan"), in en/es/de/fr/pt/it.
 const CONJUNCTIONS: &[&str] = &[
@@ -37,7 +37,7 @@ const CONJUNCTIONS: &[&str] = &[
 
 /// Split a free-text list on commas, semicolons, slashes, `&`, `+`, `|`, new lines and the
 /// words for "and"/"or"; parts trimmed, empty ones dropped, duplicates (folded) removed.
-pub fn split_list(text: &str) -> Vec<String> {
+pub(crate) fn split_list(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut keys = std::collections::HashSet::new();
     let mut flush = |part: &mut Vec<&str>, out: &mut Vec<String>| {

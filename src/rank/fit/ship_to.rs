@@ -18,18 +18,19 @@
 use serde::Serialize;
 
 use crate::extract::markets::{countries_in, languages_for};
+#[cfg(test)]
 use crate::model::CreatorRecord;
 
-pub const AUDIENCE_WEIGHT: f64 = 0.75;
-pub const LOCATION_WEIGHT: f64 = 0.25;
+pub(crate) const AUDIENCE_WEIGHT: f64 = 0.75;
+pub(crate) const LOCATION_WEIGHT: f64 = 0.25;
 /// Fit at which the signal is neutral; below it, a penalty.
-pub const NEUTRAL_FIT: f64 = 0.3;
+pub(crate) const NEUTRAL_FIT: f64 = 0.3;
 /// Strength of the creator's own language when nothing is known about the audience's.
-pub const STAND_IN: f64 = 0.5;
+pub(crate) const STAND_IN: f64 = 0.5;
 
 /// The markets of a request: known countries and their languages.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Markets {
+pub(crate) struct Markets {
     pub countries: Vec<String>,
     pub languages: Vec<String>,
     /// Codes `data/markets.toml` does not know (reported, otherwise ignored).
@@ -38,7 +39,7 @@ pub struct Markets {
 
 impl Markets {
     /// `None` when no country is given.
-    pub fn new(codes: &[String]) -> Option<Markets> {
+    pub(crate) fn new(codes: &[String]) -> Option<Markets> {
         if codes.is_empty() {
             return None;
         }
@@ -67,7 +68,7 @@ impl Markets {
 
 /// How a creator fits the markets (`explain.ship_to_fit`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ShipToFit {
+pub(crate) struct ShipToFit {
     /// 0–1, see the module doc.
     pub fit: f64,
     /// Share of audience comments in a market language; `None` when only the creator's own
@@ -79,8 +80,10 @@ pub struct ShipToFit {
     pub location_in: Option<String>,
 }
 
-/// `None` when neither the audience's nor the creator's language is known.
-pub fn fit(rec: &CreatorRecord, m: &Markets) -> Option<ShipToFit> {
+/// `None` when neither the audience's nor the creator's language is known. (Search uses
+/// [`fit_parts`] on the signal table; this reads a whole record, for tests.)
+#[cfg(test)]
+fn fit(rec: &CreatorRecord, m: &Markets) -> Option<ShipToFit> {
     let audience: Vec<(&str, f64)> = rec
         .audience_languages
         .iter()
@@ -97,7 +100,7 @@ pub fn fit(rec: &CreatorRecord, m: &Markets) -> Option<ShipToFit> {
 /// [`fit`] from the fields it reads: the audience languages (in the record's sorted order),
 /// the creator's own language and the stated location (the ranker keeps these in its
 /// signal table, so it never needs the record).
-pub fn fit_parts(
+pub(crate) fn fit_parts(
     audience_languages: &[(&str, f64)],
     language: Option<&str>,
     location: Option<&str>,
@@ -149,7 +152,7 @@ pub fn fit_parts(
 }
 
 /// The signal's value (−1–1) for a fit (see the module doc).
-pub fn value(fit: f64) -> f64 {
+pub(crate) fn value(fit: f64) -> f64 {
     if fit >= NEUTRAL_FIT {
         (fit - NEUTRAL_FIT) / (1.0 - NEUTRAL_FIT)
     } else {

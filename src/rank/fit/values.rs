@@ -31,10 +31,10 @@ use super::lexicon::{FitLexicon, value_key};
 use super::split_list;
 
 /// Posts that must mention a value before it counts.
-pub const MIN_POSTS: usize = 2;
+pub(crate) const MIN_POSTS: usize = 2;
 
 /// Values compiled into one matcher (payload: index of the value as typed).
-pub struct ValuesSpec {
+pub(crate) struct ValuesSpec {
     pub values: Vec<String>,
     matcher: PhraseMatcher<usize>,
     /// Every phrase the matcher knows (folded), for the index pre-filter.
@@ -43,7 +43,7 @@ pub struct ValuesSpec {
 
 /// What the values found in one creator's posts (`explain.values_match`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ValuesMatch {
+pub(crate) struct ValuesMatch {
     /// Posts mentioning at least one value.
     pub posts: usize,
     /// Posts with text.
@@ -55,7 +55,7 @@ pub struct ValuesMatch {
 
 impl ValuesMatch {
     /// The signal's value (0–1): the share, from [`MIN_POSTS`] posts on.
-    pub fn value(&self) -> f64 {
+    pub(crate) fn value(&self) -> f64 {
         if self.posts >= MIN_POSTS {
             self.share
         } else {
@@ -83,7 +83,7 @@ fn forms(phrase: &str) -> Vec<String> {
 
 impl ValuesSpec {
     /// `None` when the text names no value.
-    pub fn new(text: &str, taxonomy: &Taxonomy) -> Option<ValuesSpec> {
+    pub(crate) fn new(text: &str, taxonomy: &Taxonomy) -> Option<ValuesSpec> {
         let values = split_list(text);
         if values.is_empty() {
             return None;
@@ -115,12 +115,12 @@ impl ValuesSpec {
 
     /// An index query matching creators whose posts or hashtags contain any value phrase: a
     /// creator it does not match cannot score, and its raw profile is never read.
-    pub fn prefilter(&self, index: &Index, fields: &[Field]) -> Option<Box<dyn Query>> {
+    pub(crate) fn prefilter(&self, index: &Index, fields: &[Field]) -> Option<Box<dyn Query>> {
         phrases_query(index, fields, &self.phrases)
     }
 
     /// Count the posts that mention the values.
-    pub fn assess(&self, raw: &RawProfile) -> ValuesMatch {
+    pub(crate) fn assess(&self, raw: &RawProfile) -> ValuesMatch {
         let mut found = vec![false; self.values.len()];
         let (mut posts, mut of) = (0, 0);
         for p in &raw.posts {
@@ -160,7 +160,7 @@ impl ValuesSpec {
 }
 
 /// A post's folded text plus the hashtags its source listed that the text lacks.
-pub fn post_text(p: &crate::model::Post) -> String {
+pub(crate) fn post_text(p: &crate::model::Post) -> String {
     let mut folded = fold(&p.text);
     for tag in &p.hashtags {
         let t = fold(tag.trim_start_matches('#'));
@@ -173,7 +173,7 @@ pub fn post_text(p: &crate::model::Post) -> String {
 }
 
 /// Any of `phrases` (analysed per field: a term or a phrase query) in any of `fields`.
-pub fn phrases_query(
+pub(crate) fn phrases_query(
     index: &Index,
     fields: &[Field],
     phrases: &[String],

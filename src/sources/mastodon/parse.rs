@@ -191,7 +191,7 @@ pub fn parse_account(v: &Value) -> Result<Account, String> {
         }
     }
     let bio = html_text::convert(s(v, "note").unwrap_or_default());
-    for l in bio.links.iter() {
+    for l in &bio.links {
         if !links.contains(l) {
             links.push(l.clone());
         }

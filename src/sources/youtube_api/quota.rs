@@ -19,14 +19,14 @@ use crate::config::YoutubeConfig;
 
 /// Units per call of every method scout uses (`channels`, `playlistItems`, `videos` and
 /// `commentThreads`.list cost 1 each in the API's quota table).
-pub const UNITS_PER_CALL: u64 = 1;
+pub(crate) const UNITS_PER_CALL: u64 = 1;
 
 /// The quota file's name beside the index.
-pub const QUOTA_FILE: &str = "youtube_quota.json";
+pub(crate) const QUOTA_FILE: &str = "youtube_quota.json";
 
 /// The Pacific calendar day of `now` (PST = UTC−8; PDT = UTC−7 from the second Sunday of
 /// March, 02:00 local, to the first Sunday of November, 02:00 local — the US rule since 2007).
-pub fn pacific_day(now: DateTime<Utc>) -> NaiveDate {
+pub(crate) fn pacific_day(now: DateTime<Utc>) -> NaiveDate {
     let y = now.year();
     let at = |month, nth, hour_utc| {
         NaiveDate::from_weekday_of_month_opt(y, month, Weekday::Sun, nth)
@@ -43,7 +43,7 @@ pub fn pacific_day(now: DateTime<Utc>) -> NaiveDate {
 
 /// A stable, one-way id for a key: FNV-1a of the key (64 bits, hex). Enough to tell keys
 /// apart in the file; a 39-character random key cannot be recovered from 64 bits.
-pub fn key_id(key: &str) -> String {
+pub(crate) fn key_id(key: &str) -> String {
     format!(
         "{:016x}",
         crate::model::fnv1a64(format!("scout-youtube-quota:{key}").as_bytes())
@@ -64,7 +64,7 @@ struct Book {
 
 /// Why the API is closed for the rest of this run.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Closed {
+pub(crate) enum Closed {
     /// The day's units are spent (by scout's count, or Google said `quotaExceeded`).
     Spent,
     /// Google refused the key; the reason it gave.
@@ -84,7 +84,7 @@ type Shared = HashMap<(String, String), Arc<Quota>>;
 
 /// One key's budget.
 #[derive(Debug)]
-pub struct Quota {
+pub(crate) struct Quota {
     id: String,
     daily: u64,
     file: Option<PathBuf>,
@@ -94,7 +94,7 @@ pub struct Quota {
 impl Quota {
     /// The quota of `cfg`'s key, shared by every caller in this process with the same key and
     /// file. `None` without a key.
-    pub fn shared(cfg: &YoutubeConfig) -> Option<Arc<Quota>> {
+    pub(crate) fn shared(cfg: &YoutubeConfig) -> Option<Arc<Quota>> {
         static ALL: OnceLock<Mutex<Shared>> = OnceLock::new();
         let key = cfg.api_key.as_ref()?;
         let id = key_id(key.expose());
@@ -109,7 +109,7 @@ impl Quota {
 
     /// A quota for key id `id`, loading what was spent today from `file`. An unreadable file
     /// starts from zero (and says so): losing the count must not stop the crawl.
-    pub fn open(id: String, daily: u64, file: Option<PathBuf>, now: DateTime<Utc>) -> Quota {
+    pub(crate) fn open(id: String, daily: u64, file: Option<PathBuf>, now: DateTime<Utc>) -> Quota {
         let today = pacific_day(now);
         let entry = file
             .as_deref()
@@ -132,25 +132,18 @@ impl Quota {
         }
     }
 
-    /// Units left today.
-    pub fn remaining(&self) -> u64 {
-        let mut st = self.state.lock().unwrap();
-        roll(&mut st, Utc::now());
-        self.daily.saturating_sub(st.entry.used)
-    }
-
     /// Spend `units` if the budget allows. `Err((why, first))`: the API is closed; `first` is
     /// true for the one caller that should report it.
-    pub fn spend(&self, units: u64) -> Result<(), (Closed, bool)> {
+    pub(crate) fn spend(&self, units: u64) -> Result<(), (Closed, bool)> {
         self.spend_at(units, Utc::now())
     }
 
     /// Whether `units` could be spent now, spending nothing (same answer as [`Quota::spend`]).
-    pub fn check(&self, units: u64) -> Result<(), (Closed, bool)> {
+    pub(crate) fn check(&self, units: u64) -> Result<(), (Closed, bool)> {
         self.take(units, Utc::now(), false)
     }
 
-    pub fn spend_at(&self, units: u64, now: DateTime<Utc>) -> Result<(), (Closed, bool)> {
+    pub(crate) fn spend_at(&self, units: u64, now: DateTime<Utc>) -> Result<(), (Closed, bool)> {
         self.take(units, now, true)
     }
 
@@ -175,7 +168,7 @@ impl Quota {
     }
 
     /// Google answered `quotaExceeded`: whatever our count says, today is spent.
-    pub fn exhaust(&self) -> bool {
+    pub(crate) fn exhaust(&self) -> bool {
         let mut st = self.state.lock().unwrap();
         roll(&mut st, Utc::now());
         st.entry.used = st.entry.used.max(self.daily);
@@ -187,7 +180,7 @@ impl Quota {
     }
 
     /// Google refused the key: no more calls with it in this process.
-    pub fn reject(&self, reason: &str) -> bool {
+    pub(crate) fn reject(&self, reason: &str) -> bool {
         let mut st = self.state.lock().unwrap();
         st.rejected = Some(reason.to_string());
         first(&mut st)
