@@ -64,6 +64,12 @@ pub(crate) const FEEDBACK_MIN_CREATOR_SHARE: f64 = 0.3;
 /// which have no stem, are left out as well.
 pub(crate) const FEEDBACK_MIN_LIFT: f64 = 3.0;
 
+/// An expansion term is used by at most this share of the creators it is compared with,
+/// whatever its lift: a word most creators of a small world or language share ("my", "i",
+/// "lot") says nothing of a niche, and a widening clause over it would score a large part
+/// of the index (the cost of an expanded query at 100k creators was such clauses).
+pub(crate) const FEEDBACK_MAX_COMMON: f64 = 0.15;
+
 /// The best expansion term's boost in retrieval, relative to a typed word's: expansion
 /// widens the net (creators writing the niche in other words or languages) without
 /// outweighing what the marketer typed.

@@ -27,8 +27,8 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use super::candidate::own_words_at;
 use super::constants::{
-    FEEDBACK_CREATORS, FEEDBACK_MIN_CREATOR_SHARE, FEEDBACK_MIN_CREATORS, FEEDBACK_MIN_FOCUS,
-    FEEDBACK_MIN_LIFT, FEEDBACK_RETRIEVAL_WEIGHT, FEEDBACK_TERMS,
+    FEEDBACK_CREATORS, FEEDBACK_MAX_COMMON, FEEDBACK_MIN_CREATOR_SHARE, FEEDBACK_MIN_CREATORS,
+    FEEDBACK_MIN_FOCUS, FEEDBACK_MIN_LIFT, FEEDBACK_RETRIEVAL_WEIGHT, FEEDBACK_TERMS,
 };
 use super::focus::QueryFocus;
 use crate::error::Result;
@@ -140,7 +140,8 @@ pub fn learn(
         .filter_map(|(t, (share, users))| {
             let common = population.share_using(f, searcher, &t)?;
             let lift = (users as f64 / r) / common;
-            (lift >= FEEDBACK_MIN_LIFT).then(|| (t, share / r * lift.ln()))
+            (lift >= FEEDBACK_MIN_LIFT && common <= FEEDBACK_MAX_COMMON)
+                .then(|| (t, share / r * lift.ln()))
         })
         .collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
