@@ -68,7 +68,10 @@ pub(crate) const FEEDBACK_MIN_LIFT: f64 = 3.0;
 /// whatever its lift: a word most creators of a small world or language share ("my", "i",
 /// "lot") says nothing of a niche, and a widening clause over it would score a large part
 /// of the index (the cost of an expanded query at 100k creators was such clauses).
+/// Only among at least [`FEEDBACK_MAX_COMMON_FROM`] creators, though: in a small index one
+/// niche's creators are themselves a large share, and its words would be cut.
 pub(crate) const FEEDBACK_MAX_COMMON: f64 = 0.15;
+pub(crate) const FEEDBACK_MAX_COMMON_FROM: f64 = 1_000.0;
 
 /// The best expansion term's boost in retrieval, relative to a typed word's: expansion
 /// widens the net (creators writing the niche in other words or languages) without

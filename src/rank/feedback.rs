@@ -27,8 +27,9 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use super::candidate::own_words_at;
 use super::constants::{
-    FEEDBACK_CREATORS, FEEDBACK_MAX_COMMON, FEEDBACK_MIN_CREATOR_SHARE, FEEDBACK_MIN_CREATORS,
-    FEEDBACK_MIN_FOCUS, FEEDBACK_MIN_LIFT, FEEDBACK_RETRIEVAL_WEIGHT, FEEDBACK_TERMS,
+    FEEDBACK_CREATORS, FEEDBACK_MAX_COMMON, FEEDBACK_MAX_COMMON_FROM, FEEDBACK_MIN_CREATOR_SHARE,
+    FEEDBACK_MIN_CREATORS, FEEDBACK_MIN_FOCUS, FEEDBACK_MIN_LIFT, FEEDBACK_RETRIEVAL_WEIGHT,
+    FEEDBACK_TERMS,
 };
 use super::focus::QueryFocus;
 use crate::error::Result;
@@ -140,8 +141,9 @@ pub fn learn(
         .filter_map(|(t, (share, users))| {
             let common = population.share_using(f, searcher, &t)?;
             let lift = (users as f64 / r) / common;
-            (lift >= FEEDBACK_MIN_LIFT && common <= FEEDBACK_MAX_COMMON)
-                .then(|| (t, share / r * lift.ln()))
+            let too_common =
+                common > FEEDBACK_MAX_COMMON && population.size() >= FEEDBACK_MAX_COMMON_FROM;
+            (lift >= FEEDBACK_MIN_LIFT && !too_common).then(|| (t, share / r * lift.ln()))
         })
         .collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -175,6 +177,11 @@ impl Population {
             (n > 0).then_some((*code, analyzer, n as f64))
         });
         Population { lang, all }
+    }
+
+    /// How many creators the population holds.
+    fn size(&self) -> f64 {
+        self.lang.as_ref().map_or(self.all, |(_, _, n)| *n)
     }
 
     /// The share of the population using `token` in its posts (at least one creator's
