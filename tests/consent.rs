@@ -14,23 +14,16 @@ use crate::common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn opt_out_list_is_honoured_at_crawl_and_search_time() {
-    let world = common::tempdir();
-    let paths = common::write_web_world(world.path(), 4);
-    let server = common::serve(world.path()).await;
-    let seeds: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
-    let dir = common::tempdir();
-    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
     let cfg = common::test_config();
-    crawl(
-        &cfg,
-        &index,
-        CrawlOptions {
-            seeds: seeds.clone(),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    // `_world` and `_dir` keep the served pages and the index alive for the later crawl.
+    let common::CrawledWorld {
+        world: _world,
+        server,
+        dir: _dir,
+        index,
+        seeds,
+        ..
+    } = common::crawled_world(4, &cfg).await;
     assert_eq!(index.num_docs(), 4);
 
     // Creator 1 asks by profile URL, creator 2 by handle.
@@ -71,18 +64,20 @@ async fn opt_out_list_is_honoured_at_crawl_and_search_time() {
 /// search, `similar`, `show`, export and the HTTP endpoint, and the next crawl removes it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_opt_out_written_five_ways_hides_the_creator_everywhere() {
-    let world = common::tempdir();
-    let paths = common::write_web_world(world.path(), 4);
-    let server = common::serve(world.path()).await;
-    let seeds: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
-    let dir = common::tempdir();
-    let index = CreatorIndex::open_or_create(dir.path()).unwrap();
     let cfg = common::test_config();
+    // `_world` keeps the served pages alive for the later crawls.
+    let common::CrawledWorld {
+        world: _world,
+        server,
+        dir,
+        index,
+        seeds,
+        ..
+    } = common::crawled_world(4, &cfg).await;
     let opts = CrawlOptions {
-        seeds: seeds.clone(),
+        seeds,
         ..Default::default()
     };
-    crawl(&cfg, &index, opts.clone()).await.unwrap();
     assert_eq!(index.num_docs(), 4);
 
     // Creators 0 and 3 write about the same niche, so each is the other's lookalike.
