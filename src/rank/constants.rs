@@ -53,6 +53,10 @@ pub(crate) const FEEDBACK_MIN_CREATORS: usize = 2;
 /// Expansion terms learnt per language, at most.
 pub(crate) const FEEDBACK_TERMS: usize = 8;
 
+/// Expansion terms weighing less than this (of the best term's weight) are dropped: each is
+/// one more posting list in the widened retrieval, and the weakest add noise more than matches.
+pub(crate) const FEEDBACK_MIN_WEIGHT: f64 = 0.3;
+
 /// An expansion term is used by at least this share of the feedback creators: a word of the
 /// niche, not of one creator.
 pub(crate) const FEEDBACK_MIN_CREATOR_SHARE: f64 = 0.3;

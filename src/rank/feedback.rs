@@ -28,8 +28,8 @@ use tantivy::{DocAddress, Searcher, Term};
 use super::candidate::own_words_at;
 use super::constants::{
     FEEDBACK_CREATORS, FEEDBACK_MAX_COMMON, FEEDBACK_MAX_COMMON_FROM, FEEDBACK_MIN_CREATOR_SHARE,
-    FEEDBACK_MIN_CREATORS, FEEDBACK_MIN_FOCUS, FEEDBACK_MIN_LIFT, FEEDBACK_RETRIEVAL_WEIGHT,
-    FEEDBACK_TERMS,
+    FEEDBACK_MIN_CREATORS, FEEDBACK_MIN_FOCUS, FEEDBACK_MIN_LIFT, FEEDBACK_MIN_WEIGHT,
+    FEEDBACK_RETRIEVAL_WEIGHT, FEEDBACK_TERMS,
 };
 use super::focus::QueryFocus;
 use crate::error::Result;
@@ -203,7 +203,8 @@ impl Population {
     }
 }
 
-/// The terms of several groups as one list: each term at its best weight, best first.
+/// The terms of several groups as one list: each term at its best weight, best first, at
+/// most [`FEEDBACK_TERMS_IN_ALL`].
 fn merge(groups: Vec<Vec<(String, f64)>>) -> Vec<(String, f64)> {
     let mut best: HashMap<String, f64> = HashMap::new();
     for (t, w) in groups.into_iter().flatten() {
@@ -212,6 +213,7 @@ fn merge(groups: Vec<Vec<(String, f64)>>) -> Vec<(String, f64)> {
     }
     let mut out: Vec<(String, f64)> = best.into_iter().collect();
     out.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out.retain(|(_, w)| *w >= FEEDBACK_MIN_WEIGHT);
     out
 }
 
@@ -251,8 +253,12 @@ pub type Retrieved = (usize, Vec<(f32, DocAddress)>);
 pub struct Focused {
     /// The widened retrieval, when the query was expanded (replaces the first one).
     pub retrieved: Option<Retrieved>,
-    /// Query focus of each candidate of the retrieval in use; `None` without query text.
+    /// Query focus of each candidate of the retrieval in use; `None` without query text, or
+    /// when it was left to the caller (see `defer` and [`Self::compiled`]).
     pub focus: Option<Vec<f64>>,
+    /// The query compiled for focus, expansion terms included: what the caller computes the
+    /// focus of the candidates in use with when `focus` is `None` (`None` without query text).
+    pub compiled: Option<QueryFocus>,
     /// The expansion terms with their weights (empty when not expanded).
     pub terms: Vec<(String, f64)>,
 }
@@ -262,6 +268,9 @@ pub struct Focused {
 /// those words (`text` is the first retrieval's text query; `retrieve` runs a text query with
 /// the request's filters) and the focus of the new candidates, expansion terms counted.
 /// `posts_of` and `lang_of` tell a candidate's own posts and language (from the signals).
+/// With `defer`, the focus of the candidates in use is only computed when learning needed it
+/// anyway: otherwise `focus` is `None` and the caller computes it from `compiled` for the
+/// candidates that can still reach the page.
 #[allow(clippy::too_many_arguments)]
 pub fn focus_and_widen<'a>(
     index: &CreatorIndex,
@@ -269,6 +278,7 @@ pub fn focus_and_widen<'a>(
     query: &str,
     synonyms: &[String],
     learn_terms: bool,
+    defer: bool,
     text: Option<Box<dyn Query>>,
     top: &[(f32, DocAddress)],
     posts_of: impl Fn(&DocAddress) -> u64,
@@ -278,6 +288,7 @@ pub fn focus_and_widen<'a>(
     let mut out = Focused {
         retrieved: None,
         focus: None,
+        compiled: None,
         terms: Vec::new(),
     };
     if query.trim().is_empty() {
@@ -292,20 +303,25 @@ pub fn focus_and_widen<'a>(
     let focus_of = |qf: &QueryFocus, top: &[(f32, DocAddress)]| {
         let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
         let posts: Vec<u64> = addrs.iter().map(&posts_of).collect();
-        qf.values(searcher, &addrs, &posts)
+        let langs: Vec<Option<&str>> = addrs.iter().map(&lang_of).collect();
+        qf.values(searcher, &addrs, &posts, &langs)
     };
-    let focus = focus_of(&qf, top)?;
     if !learn_terms {
-        out.focus = Some(focus);
+        if !defer {
+            out.focus = Some(focus_of(&qf, top)?);
+        }
+        out.compiled = Some(qf);
         return Ok(out);
     }
+    let focus = focus_of(&qf, top)?;
     let langs: Vec<Option<&str>> = top.iter().map(|(_, a)| lang_of(a)).collect();
     let mut groups = Vec::new();
     for group in feedback_creators(&focus, &langs) {
         let lang = langs[group[0]];
         let addrs: Vec<DocAddress> = group.iter().map(|&i| top[i].1).collect();
         let posts: Vec<u64> = addrs.iter().map(&posts_of).collect();
-        let scores = qf.post_scores(searcher, &addrs, &posts)?;
+        let glangs = vec![lang; addrs.len()];
+        let scores = qf.post_scores(searcher, &addrs, &posts, &glangs)?;
         let raws = read_feedback(searcher, f, addrs)?;
         let fb: Vec<(RawProfile, Vec<f64>)> = raws.into_iter().zip(scores).collect();
         groups.push(learn(index, searcher, &qf, lang, &fb));
@@ -313,11 +329,15 @@ pub fn focus_and_widen<'a>(
     let terms = merge(groups);
     let Some(text) = text.filter(|_| !terms.is_empty()) else {
         out.focus = Some(focus);
+        out.compiled = Some(qf);
         return Ok(out);
     };
     let widened = retrieve(widen(text, f, &terms))?;
     let qf = qf.with_feedback(f, &terms);
-    out.focus = Some(focus_of(&qf, &widened.1)?);
+    if !defer {
+        out.focus = Some(focus_of(&qf, &widened.1)?);
+    }
+    out.compiled = Some(qf);
     out.retrieved = Some(widened);
     out.terms = terms;
     Ok(out)

@@ -136,16 +136,17 @@ impl QueryFocus {
         self
     }
 
-    /// The focus (0–1) of each of `docs`, whose own posts number `posts[i]`: the mean of
-    /// [`Self::post_scores`].
+    /// The focus (0–1) of each of `docs`, whose own posts number `posts[i]` and whose
+    /// language is `langs[i]`: the mean of [`Self::post_scores`].
     pub fn values(
         &self,
         searcher: &Searcher,
         docs: &[DocAddress],
         posts: &[u64],
+        langs: &[Option<&str>],
     ) -> Result<Vec<f64>> {
         Ok(self
-            .post_scores(searcher, docs, posts)?
+            .post_scores(searcher, docs, posts, langs)?
             .into_iter()
             .map(|s| {
                 if s.is_empty() {
@@ -157,13 +158,15 @@ impl QueryFocus {
             .collect())
     }
 
-    /// How well each own post of each of `docs` matches the query (0–1, the best of typed
-    /// words, synonyms and expansion terms; see the module doc), by post index.
+    /// How well each own post of each of `docs` (language `langs[i]`) matches the query (0–1,
+    /// the best of typed words, synonyms and expansion terms; see the module doc), by post
+    /// index.
     pub fn post_scores(
         &self,
         searcher: &Searcher,
         docs: &[DocAddress],
         posts: &[u64],
+        langs: &[Option<&str>],
     ) -> Result<Vec<Vec<f64>>> {
         let all: Vec<&Word> = self
             .words
@@ -171,7 +174,7 @@ impl QueryFocus {
             .chain(self.synonyms.iter().flatten())
             .chain(&self.feedback)
             .collect();
-        let matches = PostMatches::read(searcher, &all, docs, posts)?;
+        let matches = PostMatches::read(searcher, &all, docs, posts, langs)?;
         let total: f64 = self.words.iter().map(|w| w.weight).sum();
         let syn_at = self.words.len();
         let fb_at = syn_at + self.synonyms.iter().map(Vec::len).sum::<usize>();
@@ -212,6 +215,14 @@ impl QueryFocus {
     }
 }
 
+/// The stemming language of a `post_terms` stem form (`{code}:{stem}`); `None` for a neutral
+/// token (they never hold a `:`).
+fn stem_language(term: &Term) -> Option<&str> {
+    let bytes = term.serialized_value_bytes();
+    let colon = bytes.iter().position(|&b| b == b':')?;
+    std::str::from_utf8(&bytes[..colon]).ok()
+}
+
 /// Which posts of each document use each word: a bitset per (word, document).
 struct PostMatches {
     docs: usize,
@@ -220,11 +231,15 @@ struct PostMatches {
 }
 
 impl PostMatches {
+    /// A stem form (`{code}:{stem}`) is only sought in the documents of its language: a
+    /// creator's `post_terms` hold the stems of their own language only (see
+    /// [`crate::index::post_terms`]), so the other documents cannot match it.
     fn read(
         searcher: &Searcher,
         words: &[&Word],
         docs: &[DocAddress],
         posts: &[u64],
+        langs: &[Option<&str>],
     ) -> Result<PostMatches> {
         let blocks = (posts.iter().copied().max().unwrap_or(0) as usize)
             .div_ceil(64)
@@ -249,6 +264,11 @@ impl PostMatches {
             let reader = searcher.segment_reader(seg);
             for (w, word) in words.iter().enumerate() {
                 for term in &word.forms {
+                    let stem_of = stem_language(term);
+                    let wanted = |i: usize| stem_of.is_none() || langs[i] == stem_of;
+                    if !order[k..end].iter().any(|&i| wanted(i)) {
+                        continue;
+                    }
                     let field: Field = term.field();
                     let inverted = reader.inverted_index(field).map_err(err)?;
                     let Some(mut postings) = inverted
@@ -257,7 +277,7 @@ impl PostMatches {
                     else {
                         continue;
                     };
-                    for &i in &order[k..end] {
+                    for &i in order[k..end].iter().filter(|&&i| wanted(i)) {
                         let target = docs[i].doc_id;
                         let mut at = postings.doc();
                         if at < target {
@@ -292,13 +312,14 @@ impl PostMatches {
 
 /// The focus of every retrieved candidate, typed words and synonyms only (no expansion; the
 /// ranker's full path is [`super::feedback::focus_and_widen`]). `None` without query text.
-pub fn for_candidates(
+pub fn for_candidates<'a>(
     index: &crate::index::CreatorIndex,
     searcher: &Searcher,
     query: &str,
     synonyms: &[String],
     top: &[(f32, DocAddress)],
     posts_of: impl Fn(&DocAddress) -> u64,
+    lang_of: impl Fn(&DocAddress) -> Option<&'a str>,
 ) -> Result<Option<Vec<f64>>> {
     if query.trim().is_empty() {
         return Ok(None);
@@ -309,5 +330,6 @@ pub fn for_candidates(
     };
     let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
     let posts: Vec<u64> = addrs.iter().map(posts_of).collect();
-    q.values(searcher, &addrs, &posts).map(Some)
+    let langs: Vec<Option<&str>> = addrs.iter().map(lang_of).collect();
+    q.values(searcher, &addrs, &posts, &langs).map(Some)
 }

@@ -5,6 +5,8 @@
 //!    ([`super::table`], decoded once per segment from a fast field — no stored document is
 //!    read), scored by [`super::score`], plus the cheap fit signals — `buyer` (BM25 of the
 //!    audience fields for the candidates only), `ship_to` and flagged `avoid` categories;
+//!    query focus, the one signal read from posting lists per candidate, only for the
+//!    candidates that can still reach the page (see [`resolve_focus`]);
 //! 3. posts (the slow path, only with `values` or a free-text `avoid`): the creator's own
 //!    words are read from the stored raw profiles of the candidates an index query says
 //!    could match, best first, stopping as soon as no remaining candidate can reach the
@@ -24,6 +26,7 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use super::candidate::{Candidate, FitOutcome, read_err};
 use super::fit::{AvoidSpec, BuyerQuery, Markets, ValuesMatch, ValuesSpec, avoid, ship_to};
+use super::focus::QueryFocus;
 use super::score::{self, Signal};
 use super::{Ranker, SearchRequest, SearchResponse, evidence, expand, retrieve, seek};
 use crate::error::{Error, Result};
@@ -140,32 +143,34 @@ pub(super) fn search(
         }
     };
     let text_again = text_q.as_ref().map(|q| q.box_clone());
-    let query = retrieve::combine(
-        text_q,
-        retrieve::filter_clauses(f, filters, &r.consent, now),
-    );
-
     let wanted = (filters.offset + filters.limit).max(weights.candidates);
-    let run = |query: &BooleanQuery| {
+    let run = |text: Option<Box<dyn Query>>| {
         searcher
             .search(
-                query,
+                &retrieve::combine(text, retrieve::filter_clauses(f, filters, &r.consent, now)),
                 &(Count, TopDocs::with_limit(wanted).order_by_score()),
             )
             .map_err(|e| Error::Other(format!("search failed: {e}")))
     };
-    let (total, top) = run(&query)?;
+    let first = run(text_q)?;
     let tables = r.signals.for_searcher(&searcher);
     // Query focus, and the query widened by its most focused creators' words (see
     // `feedback`): a second retrieval when it was.
+    // The focus of the candidates that cannot reach the page is never needed: when the score
+    // only grows with focus, it is computed best first (see `resolve_focus`).
+    let defer = !plan.reads_posts()
+        && weights.relevance >= 0.0
+        && weights.theme_consistency >= 0.0
+        && weights.query_focus >= 0.0;
     let focused = super::feedback::focus_and_widen(
         index,
         &searcher,
         &req.query,
         &expansion.synonyms,
         expansion.niches.is_empty() || !super::constants::FEEDBACK_ONLY_OUTSIDE_TAXONOMY,
+        defer,
         text_again,
-        &top,
+        &first.1,
         |a| {
             tables[a.segment_ord as usize]
                 .get(a.doc_id)
@@ -176,14 +181,11 @@ pub(super) fn search(
                 .get(a.doc_id)
                 .and_then(|s| s.language.as_deref())
         },
-        |text| {
-            run(&retrieve::combine(
-                Some(text),
-                retrieve::filter_clauses(f, filters, &r.consent, now),
-            ))
-        },
+        |text| run(Some(text)),
     )?;
-    let (total, top) = focused.retrieved.unwrap_or((total, top));
+    let (total, top) = focused.retrieved.unwrap_or(first);
+    // Deferred: every candidate is first scored as if fully focused (an upper bound).
+    let deferred = focused.focus.is_none() && focused.compiled.is_some();
     let focus = focused.focus;
     let best = top.first().map_or(0.0, |(s, _)| *s).max(f32::EPSILON);
     let percentiles = r.percentiles(index, &searcher);
@@ -204,12 +206,8 @@ pub(super) fn search(
         .collect();
 
     // Signals and the score they make, from the signal tables.
-    let mut cands = Vec::with_capacity(top.len());
-    for (k, (bm25, addr)) in top.into_iter().enumerate() {
+    let parts_of = |bm25: f32, addr: DocAddress, sig: &RankSignals, query_focus: Option<f64>| {
         let seg = addr.segment_ord as usize;
-        let Some(sig) = tables[seg].get(addr.doc_id) else {
-            continue;
-        };
         let relevance = if req.query.trim().is_empty() {
             0.0
         } else {
@@ -219,12 +217,12 @@ pub(super) fn search(
             relevance,
             query_niches: &expansion.niches,
             audience_lang: filters.audience_lang.as_deref(),
-            query_focus: focus.as_ref().map(|f| f[k]),
+            query_focus,
             now,
             weights,
             percentiles: &percentiles,
         };
-        let parts = score::score_signals_with(
+        score::score_signals_with(
             sig,
             &input,
             |i| tables[seg].niche_share(addr.doc_id, niche_ids[seg][i]),
@@ -235,7 +233,21 @@ pub(super) fn search(
                 }
                 None => percentiles.peers(tier.as_str(), &sig.platform),
             },
-        );
+        )
+    };
+    let mut cands = Vec::with_capacity(top.len());
+    let mut bm25s = Vec::with_capacity(top.len());
+    for (k, (bm25, addr)) in top.into_iter().enumerate() {
+        let Some(sig) = tables[addr.segment_ord as usize].get(addr.doc_id) else {
+            continue;
+        };
+        let query_focus = if deferred {
+            Some(1.0)
+        } else {
+            focus.as_ref().map(|f| f[k])
+        };
+        let parts = parts_of(bm25, addr, sig, query_focus);
+        bm25s.push(bm25);
         cands.push(Candidate {
             addr,
             sig,
@@ -247,6 +259,15 @@ pub(super) fn search(
     }
 
     cheap_fit(&plan, &searcher, weights, &mut cands)?;
+    if deferred && let Some(qf) = &focused.compiled {
+        resolve_focus(
+            qf,
+            &searcher,
+            filters.offset + filters.limit,
+            &mut cands,
+            |c, i, q| parts_of(bm25s[i], c.addr, c.sig, Some(q)),
+        )?;
+    }
     posts_fit(&plan, index, &searcher, req, weights, &mut cands)?;
 
     // Deterministic: equal scores are ordered by id. Only the first offset + limit need order.
@@ -287,6 +308,64 @@ pub(super) fn search(
         results,
     })
 }
+
+/// Query focus for the candidates that can still reach the first `k` places, scored so far
+/// as if fully focused (`cands[i].score` an upper bound: the score only grows with focus):
+/// best upper bound first, in growing batches, stopping once the next upper bound is below
+/// the `k`-th best exact score — neither it nor any after it can reach the page, and their
+/// bound keeps them off it. `rescore` gives a candidate's parts with its focus; the fit
+/// signals already set are kept. Exact: the page is the one computing every focus gives.
+fn resolve_focus(
+    qf: &QueryFocus,
+    searcher: &Searcher,
+    k: usize,
+    cands: &mut [Candidate],
+    rescore: impl Fn(&Candidate, usize, f64) -> score::Parts,
+) -> Result<()> {
+    let mut order: Vec<usize> = (0..cands.len()).collect();
+    order.sort_by(|&a, &b| cands[b].score.total_cmp(&cands[a].score));
+    let mut best: BinaryHeap<Reverse<Ordered>> = BinaryHeap::new();
+    let mut at = 0;
+    let mut batch = (k * FOCUS_FIRST_BATCH).max(1);
+    while at < order.len() {
+        let threshold = (best.len() >= k)
+            .then(|| best.peek().map(|m| m.0.0))
+            .flatten();
+        if threshold.is_some_and(|t| cands[order[at]].score < t) {
+            break;
+        }
+        let ids = &order[at..(at + batch).min(order.len())];
+        let addrs: Vec<DocAddress> = ids.iter().map(|&i| cands[i].addr).collect();
+        let posts: Vec<u64> = ids.iter().map(|&i| cands[i].sig.posts_indexed).collect();
+        let langs: Vec<Option<&str>> = ids
+            .iter()
+            .map(|&i| cands[i].sig.language.as_deref())
+            .collect();
+        let values = qf.values(searcher, &addrs, &posts, &langs)?;
+        for (&i, q) in ids.iter().zip(values) {
+            let mut parts = rescore(&cands[i], i, q);
+            for s in [Signal::Buyer, Signal::ShipTo, Signal::AvoidPenalty] {
+                if let Some(v) = cands[i].parts.get(s) {
+                    parts.set(s, v);
+                }
+            }
+            cands[i].score = parts.total();
+            cands[i].parts = parts;
+            best.push(Reverse(Ordered(cands[i].score)));
+            if best.len() > k {
+                best.pop();
+            }
+        }
+        at += ids.len();
+        batch *= 2;
+    }
+    Ok(())
+}
+
+/// The first batch of [`resolve_focus`], in pages: each batch opens every query word's
+/// posting lists again, and on the benchmark's queries about 4 pages' worth of candidates
+/// can still reach the page (96 of 400 for most), so one batch usually settles it.
+const FOCUS_FIRST_BATCH: usize = 5;
 
 /// `buyer`, `ship_to` and flagged `avoid` categories: from the index and the signals.
 fn cheap_fit<'a>(

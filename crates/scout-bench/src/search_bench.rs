@@ -159,6 +159,11 @@ fn breakdown(
                         .get(a.doc_id)
                         .map_or(0, |s| s.posts_indexed)
                 },
+                |a| {
+                    tables[a.segment_ord as usize]
+                        .get(a.doc_id)
+                        .and_then(|s| s.language.as_deref())
+                },
             )?;
             let mut scored = Vec::with_capacity(top.len());
             for (k, (bm25, addr)) in top.iter().enumerate() {

@@ -209,8 +209,16 @@ fn query_focus_cost() {
                 .search(&q, &TopDocs::with_limit(400).order_by_score())
                 .unwrap();
             let t = Instant::now();
-            focus::for_candidates(&index, &searcher, &req.query, &exp.synonyms, &top, posts_of)
-                .unwrap();
+            focus::for_candidates(
+                &index,
+                &searcher,
+                &req.query,
+                &exp.synonyms,
+                &top,
+                posts_of,
+                lang_of,
+            )
+            .unwrap();
             foc.push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
             let f = feedback::focus_and_widen(
@@ -219,6 +227,7 @@ fn query_focus_cost() {
                 &req.query,
                 &exp.synonyms,
                 exp.niches.is_empty(),
+                false,
                 Some(q.box_clone()),
                 &top,
                 posts_of,
