@@ -17,6 +17,9 @@
 //! and counts the best of the three. Only the retrieved candidates are scored (a few
 //! hundred): per word form, one posting list per segment, sought to each candidate.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Searcher, Term};
@@ -66,6 +69,31 @@ fn words_of(index: &tantivy::Index, f: &Fields, text: &str) -> Vec<Vec<Term>> {
     by_pos.into_values().collect()
 }
 
+/// [`words_of`] for a taxonomy synonym, analysed once per process: the same few hundred
+/// synonyms come back query after query, each through seven analysers. The memo is keyed by
+/// the field too (every scout index has the same analysers) and starts over past
+/// [`SYNONYM_MEMO_ENTRIES`] (a custom taxonomy can be large).
+fn synonym_words(index: &tantivy::Index, f: &Fields, synonym: &str) -> Vec<Vec<Term>> {
+    type Memo = HashMap<(Field, String), Vec<Vec<Term>>>;
+    static MEMO: OnceLock<Mutex<Memo>> = OnceLock::new();
+    let memo = MEMO.get_or_init(Mutex::default);
+    let key = (f.post_terms, synonym.to_string());
+    if let Some(w) = memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return w;
+    }
+    let words = words_of(index, f, synonym);
+    if let Ok(mut m) = memo.lock() {
+        if m.len() >= SYNONYM_MEMO_ENTRIES {
+            m.clear();
+        }
+        m.insert(key, words.clone());
+    }
+    words
+}
+
+/// Synonyms whose analysed forms [`synonym_words`] keeps at most.
+const SYNONYM_MEMO_ENTRIES: usize = 10_000;
+
 fn doc_freq(searcher: &Searcher, forms: &[Term]) -> u64 {
     forms
         .iter()
@@ -97,7 +125,7 @@ impl QueryFocus {
         let synonyms: Vec<Vec<Word>> = synonyms
             .iter()
             .filter_map(|s| {
-                let ws = words_of(index, f, s);
+                let ws = synonym_words(index, f, s);
                 // A word of it no creator uses: the synonym cannot match.
                 let all_used = !ws.is_empty() && ws.iter().all(|w| doc_freq(searcher, w) > 0);
                 all_used.then(|| {

@@ -12,6 +12,7 @@ pub mod filters;
 pub(crate) mod fit;
 pub mod focus;
 pub(crate) mod percentile;
+pub(crate) mod prefilter;
 pub mod retrieve;
 pub mod score;
 mod search;

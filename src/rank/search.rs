@@ -28,7 +28,7 @@ use super::candidate::{Candidate, FitOutcome, read_err};
 use super::fit::{AvoidSpec, BuyerQuery, Markets, ValuesMatch, ValuesSpec, avoid, ship_to};
 use super::focus::QueryFocus;
 use super::score::{self, Signal};
-use super::{Ranker, SearchRequest, SearchResponse, evidence, expand, retrieve, seek};
+use super::{Ranker, SearchRequest, SearchResponse, evidence, expand, prefilter, retrieve, seek};
 use crate::error::{Error, Result};
 use crate::index::CreatorIndex;
 use crate::index::doc::RecordOnly;
@@ -144,13 +144,29 @@ pub(super) fn search(
     };
     let text_again = text_q.as_ref().map(|q| q.box_clone());
     let wanted = (filters.offset + filters.limit).max(weights.candidates);
+    // The filters' `Must` clauses as bitsets (see `prefilter`), once for both retrievals; the
+    // `MustNot` ones (gone, opted out: a few documents) stay in the query.
+    let filter_clauses = retrieve::filter_clauses(f, filters, &r.consent, now);
+    let bits = prefilter::bitsets(&searcher, &filter_clauses)?;
     let run = |text: Option<Box<dyn Query>>| {
-        searcher
-            .search(
-                &retrieve::combine(text, retrieve::filter_clauses(f, filters, &r.consent, now)),
-                &(Count, TopDocs::with_limit(wanted).order_by_score()),
-            )
-            .map_err(|e| Error::Other(format!("search failed: {e}")))
+        let clauses = filter_clauses
+            .iter()
+            .filter(|(o, _)| bits.is_none() || *o != Occur::Must)
+            .map(|(o, q)| (*o, q.box_clone()))
+            .collect();
+        let query = retrieve::combine(text, clauses);
+        let collect = (Count, TopDocs::with_limit(wanted).order_by_score());
+        match &bits {
+            Some(bits) => searcher.search(
+                &query,
+                &prefilter::Prefiltered {
+                    bits,
+                    inner: collect,
+                },
+            ),
+            None => searcher.search(&query, &collect),
+        }
+        .map_err(|e| Error::Other(format!("search failed: {e}")))
     };
     let first = run(text_q)?;
     let tables = r.signals.for_searcher(&searcher);
