@@ -56,6 +56,8 @@ pub struct Ranker {
     signals: table::SignalCache,
     /// The taxonomy synonym clauses of queries, evaluated once per segment and generation.
     synonyms: Arc<synonym_cache::SynonymCache>,
+    /// The hard filters' bitsets, by segment (see [`prefilter`]).
+    filter_bits: prefilter::FilterCache,
     /// The opt-out list, normalised once.
     consent: OptOuts,
 }
@@ -78,6 +80,7 @@ impl Ranker {
             percentiles: Mutex::new(None),
             signals: table::SignalCache::default(),
             synonyms: Arc::default(),
+            filter_bits: prefilter::FilterCache::default(),
             consent: OptOuts::new(&config.consent.opt_out),
         })
     }

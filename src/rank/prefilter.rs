@@ -8,19 +8,41 @@
 //! fields: every seek moves each of them. Evaluated first, unscored, into a bitset (one pass
 //! over the filter's own postings or fast-field column), the filters cost a bit test per
 //! text match instead. Same matches, same scores: BM25 statistics never depend on filters.
+//!
+//! A segment's bitset for a set of filters is kept ([`FilterCache`], as Lucene's query cache
+//! keeps filter bitsets): marketers combine a handful of filters, and a segment never changes
+//! (deleted documents are left out by tantivy as matches are collected, not by the bitset).
+//! A filter on activity is never kept: its range moves with the clock.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::index::SegmentId;
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query};
 use tantivy::{BitSet, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::error::{Error, Result};
 
+/// Bitsets kept at most (about 12 KB each per 100,000 creators); all are dropped when full.
+const FILTER_CACHE_ENTRIES: usize = 512;
+
+/// Filter bitsets by segment and filters (the `Must` clauses as written out by `Debug`:
+/// their terms and bounds exactly).
+#[derive(Default)]
+pub(crate) struct FilterCache {
+    bits: Mutex<HashMap<(SegmentId, String), Arc<BitSet>>>,
+}
+
 /// The documents of each segment passing every `Must` clause of `filters` (`None` when there
-/// is none: nothing to check).
+/// is none: nothing to check). `cache` with `cacheable` (no clause depends on the clock)
+/// keeps and reuses them.
 pub(crate) fn bitsets(
     searcher: &Searcher,
     filters: &[(Occur, Box<dyn Query>)],
-) -> Result<Option<Vec<BitSet>>> {
+    cache: &FilterCache,
+    cacheable: bool,
+) -> Result<Option<Vec<Arc<BitSet>>>> {
     let must: Vec<(Occur, Box<dyn Query>)> = filters
         .iter()
         .filter(|(o, _)| *o == Occur::Must)
@@ -29,6 +51,7 @@ pub(crate) fn bitsets(
     if must.is_empty() {
         return Ok(None);
     }
+    let key = cacheable.then(|| format!("{must:?}"));
     let err = |e: tantivy::TantivyError| Error::Other(format!("search failed: {e}"));
     let weight = BooleanQuery::new(must)
         .weight(EnableScoring::disabled_from_searcher(searcher))
@@ -37,6 +60,12 @@ pub(crate) fn bitsets(
         .segment_readers()
         .iter()
         .map(|reader| {
+            let id = key.as_ref().map(|k| (reader.segment_id(), k.clone()));
+            if let Some(id) = &id
+                && let Some(b) = cache.bits.lock().ok().and_then(|m| m.get(id).cloned())
+            {
+                return Ok(b);
+            }
             let mut bits = BitSet::with_max_value(reader.max_doc());
             weight
                 .for_each_no_score(reader, &mut |docs: &[DocId]| {
@@ -45,6 +74,15 @@ pub(crate) fn bitsets(
                     }
                 })
                 .map_err(err)?;
+            let bits = Arc::new(bits);
+            if let Some(id) = id
+                && let Ok(mut m) = cache.bits.lock()
+            {
+                if m.len() >= FILTER_CACHE_ENTRIES {
+                    m.clear();
+                }
+                m.insert(id, bits.clone());
+            }
             Ok(bits)
         })
         .collect::<Result<Vec<_>>>()
@@ -53,7 +91,7 @@ pub(crate) fn bitsets(
 
 /// `inner`, fed only the matches whose document is in its segment's bitset.
 pub(crate) struct Prefiltered<'a, C> {
-    pub(crate) bits: &'a [BitSet],
+    pub(crate) bits: &'a [Arc<BitSet>],
     pub(crate) inner: C,
 }
 
@@ -70,8 +108,6 @@ where
         reader: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
         Ok(PrefilteredSegment {
-            // A segment's bitset is small (one bit per document); cloning it keeps the child
-            // `'static`, as tantivy requires.
             bits: self.bits[segment as usize].clone(),
             inner: self.inner.for_segment(segment, reader)?,
         })
@@ -90,7 +126,7 @@ where
 }
 
 pub(crate) struct PrefilteredSegment<S> {
-    bits: BitSet,
+    bits: Arc<BitSet>,
     inner: S,
 }
 
