@@ -30,7 +30,10 @@ pub const FILTERS: &[(&str, &str)] = &[
     ("max_followers", "integer"),
     ("min_engagement", "engagement rate, 0.03 = 3 %"),
     ("max_sponsored_share", "0–1"),
-    ("active_within_days", "posted within this many days"),
+    (
+        "active_within_days",
+        "posted within this many days (from the start of the minute)",
+    ),
     ("has_email", "true | false"),
     ("limit", "results per page, 1–200 (default 20)"),
     ("offset", "results to skip, 0–10000"),

@@ -12,7 +12,8 @@
 //! A segment's bitset for a set of filters is kept ([`FilterCache`], as Lucene's query cache
 //! keeps filter bitsets): marketers combine a handful of filters, and a segment never changes
 //! (deleted documents are left out by tantivy as matches are collected, not by the bitset).
-//! A filter on activity is never kept: its range moves with the clock.
+//! The activity filter's range starts at a whole minute (see [`super::retrieve`]), so it is
+//! kept for that minute's searches.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -35,13 +36,11 @@ pub(crate) struct FilterCache {
 }
 
 /// The documents of each segment passing every `Must` clause of `filters` (`None` when there
-/// is none: nothing to check). `cache` with `cacheable` (no clause depends on the clock)
-/// keeps and reuses them.
+/// is none: nothing to check), kept in and reused from `cache`.
 pub(crate) fn bitsets(
     searcher: &Searcher,
     filters: &[(Occur, Box<dyn Query>)],
     cache: &FilterCache,
-    cacheable: bool,
 ) -> Result<Option<Vec<Arc<BitSet>>>> {
     let must: Vec<(Occur, Box<dyn Query>)> = filters
         .iter()
@@ -51,7 +50,7 @@ pub(crate) fn bitsets(
     if must.is_empty() {
         return Ok(None);
     }
-    let key = cacheable.then(|| format!("{must:?}"));
+    let key = format!("{must:?}");
     let err = |e: tantivy::TantivyError| Error::Other(format!("search failed: {e}"));
     let weight = BooleanQuery::new(must)
         .weight(EnableScoring::disabled_from_searcher(searcher))
@@ -60,10 +59,8 @@ pub(crate) fn bitsets(
         .segment_readers()
         .iter()
         .map(|reader| {
-            let id = key.as_ref().map(|k| (reader.segment_id(), k.clone()));
-            if let Some(id) = &id
-                && let Some(b) = cache.bits.lock().ok().and_then(|m| m.get(id).cloned())
-            {
+            let id = (reader.segment_id(), key.clone());
+            if let Some(b) = cache.bits.lock().ok().and_then(|m| m.get(&id).cloned()) {
                 return Ok(b);
             }
             let mut bits = BitSet::with_max_value(reader.max_doc());
@@ -75,9 +72,7 @@ pub(crate) fn bitsets(
                 })
                 .map_err(err)?;
             let bits = Arc::new(bits);
-            if let Some(id) = id
-                && let Ok(mut m) = cache.bits.lock()
-            {
+            if let Ok(mut m) = cache.bits.lock() {
                 if m.len() >= FILTER_CACHE_ENTRIES {
                     m.clear();
                 }

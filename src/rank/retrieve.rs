@@ -234,7 +234,10 @@ pub fn filter_clauses(
         ));
     }
     if let Some(days) = filters.active_within_days {
-        let since = now - chrono::Duration::days(i64::from(days));
+        // From the start of the minute: the same range for a minute's searches, so its
+        // bitset is kept like any other filter's (see `prefilter`); a minute on a filter
+        // counted in days.
+        let since = start_of_minute(now - chrono::Duration::days(i64::from(days)));
         c.push((
             Occur::Must,
             Box::new(RangeQuery::new(
@@ -274,6 +277,11 @@ pub fn filter_clauses(
         c.push((Occur::MustNot, term(f.handle, h)));
     }
     c
+}
+
+fn start_of_minute(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+    let secs = t.timestamp();
+    chrono::DateTime::from_timestamp(secs - secs.rem_euclid(60), 0).unwrap_or(t)
 }
 
 /// Text query (or everything) AND the filters.

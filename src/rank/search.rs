@@ -147,12 +147,7 @@ pub(super) fn search(
     // The filters' `Must` clauses as bitsets (see `prefilter`), once for both retrievals; the
     // `MustNot` ones (gone, opted out: a few documents) stay in the query.
     let filter_clauses = retrieve::filter_clauses(f, filters, &r.consent, now);
-    let bits = prefilter::bitsets(
-        &searcher,
-        &filter_clauses,
-        &r.filter_bits,
-        filters.active_within_days.is_none(),
-    )?;
+    let bits = prefilter::bitsets(&searcher, &filter_clauses, &r.filter_bits)?;
     let run = |text: Option<Box<dyn Query>>| {
         let clauses = filter_clauses
             .iter()
