@@ -233,6 +233,17 @@ pub fn read_feedback(
 /// fields' retrieval boosts × its weight × [`FEEDBACK_RETRIEVAL_WEIGHT`].
 pub fn widen(text: Box<dyn Query>, f: &Fields, terms: &[(String, f64)]) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, text)];
+    clauses.extend(expansion_clauses(f, terms));
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The expansion terms alone, as [`widen`] adds them.
+pub fn expansion_only(f: &Fields, terms: &[(String, f64)]) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(expansion_clauses(f, terms)))
+}
+
+fn expansion_clauses(f: &Fields, terms: &[(String, f64)]) -> Vec<(Occur, Box<dyn Query>)> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (field, boost) in [(f.posts, 1.0f32), (f.hashtags, 2.0)] {
         for (t, w) in terms {
             let q = TermQuery::new(
@@ -243,7 +254,7 @@ pub fn widen(text: Box<dyn Query>, f: &Fields, terms: &[(String, f64)]) -> Box<d
             clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
         }
     }
-    Box::new(BooleanQuery::new(clauses))
+    clauses
 }
 
 /// Top candidates of a retrieval: the total count and the best (score, address) pairs.
@@ -265,8 +276,8 @@ pub struct Focused {
 
 /// Query focus of the first retrieval's candidates `top`; then, with `learn_terms` and when
 /// enough of them are focused and their posts share distinctive words, the query widened by
-/// those words (`text` is the first retrieval's text query; `retrieve` runs a text query with
-/// the request's filters) and the focus of the new candidates, expansion terms counted.
+/// those words (`text` is the first retrieval's text query; `retrieve` gets the widened query
+/// and the expansion terms alone, and runs either with the request's filters) and the focus of the new candidates, expansion terms counted.
 /// `posts_of` and `lang_of` tell a candidate's own posts and language (from the signals).
 /// With `defer`, the focus of the candidates in use is only computed when learning needed it
 /// anyway: otherwise `focus` is `None` and the caller computes it from `compiled` for the
@@ -283,7 +294,7 @@ pub fn focus_and_widen<'a>(
     top: &[(f32, DocAddress)],
     posts_of: impl Fn(&DocAddress) -> u64,
     lang_of: impl Fn(&DocAddress) -> Option<&'a str>,
-    retrieve: impl FnOnce(Box<dyn Query>) -> Result<Retrieved>,
+    retrieve: impl FnOnce(Box<dyn Query>, Box<dyn Query>) -> Result<Retrieved>,
 ) -> Result<Focused> {
     let mut out = Focused {
         retrieved: None,
@@ -332,7 +343,7 @@ pub fn focus_and_widen<'a>(
         out.compiled = Some(qf);
         return Ok(out);
     };
-    let widened = retrieve(widen(text, f, &terms))?;
+    let widened = retrieve(widen(text, f, &terms), expansion_only(f, &terms))?;
     let qf = qf.with_feedback(f, &terms);
     if !defer {
         out.focus = Some(focus_of(&qf, &widened.1)?);

@@ -19,6 +19,7 @@ mod search;
 pub(crate) mod seek;
 pub mod synonym_cache;
 pub mod table;
+pub(crate) mod widened;
 
 use crate::consent::OptOuts;
 use std::sync::{Arc, Mutex};

@@ -28,7 +28,9 @@ use super::candidate::{Candidate, FitOutcome, read_err};
 use super::fit::{AvoidSpec, BuyerQuery, Markets, ValuesMatch, ValuesSpec, avoid, ship_to};
 use super::focus::QueryFocus;
 use super::score::{self, Signal};
-use super::{Ranker, SearchRequest, SearchResponse, evidence, expand, prefilter, retrieve, seek};
+use super::{
+    Ranker, SearchRequest, SearchResponse, evidence, expand, prefilter, retrieve, seek, widened,
+};
 use crate::error::{Error, Result};
 use crate::index::CreatorIndex;
 use crate::index::doc::RecordOnly;
@@ -149,12 +151,7 @@ pub(super) fn search(
     let filter_clauses = retrieve::filter_clauses(f, filters, &r.consent, now);
     let bits = prefilter::bitsets(&searcher, &filter_clauses, &r.filter_bits)?;
     let run = |text: Option<Box<dyn Query>>| {
-        let clauses = filter_clauses
-            .iter()
-            .filter(|(o, _)| bits.is_none() || *o != Occur::Must)
-            .map(|(o, q)| (*o, q.box_clone()))
-            .collect();
-        let query = retrieve::combine(text, clauses);
+        let query = retrieve::combine(text, outside_bits(&filter_clauses, bits.is_some()));
         let collect = (Count, TopDocs::with_limit(wanted).order_by_score());
         match &bits {
             Some(bits) => searcher.search(
@@ -168,7 +165,31 @@ pub(super) fn search(
         }
         .map_err(|e| Error::Other(format!("search failed: {e}")))
     };
-    let first = run(text_q)?;
+    // A query that may be expanded keeps its first retrieval's every match, so the widened
+    // one scores the expansion terms only (see `widened`).
+    let learn_terms =
+        expansion.niches.is_empty() || !super::constants::FEEDBACK_ONLY_OUTSIDE_TAXONOMY;
+    let run_all = |text: Box<dyn Query>| {
+        let query = retrieve::combine(Some(text), outside_bits(&filter_clauses, bits.is_some()));
+        match &bits {
+            Some(bits) => searcher.search(
+                &query,
+                &prefilter::Prefiltered {
+                    bits,
+                    inner: widened::AllScores,
+                },
+            ),
+            None => searcher.search(&query, &widened::AllScores),
+        }
+        .map_err(|e| Error::Other(format!("search failed: {e}")))
+    };
+    let (first, first_all) = match text_q {
+        Some(text) if learn_terms => {
+            let all = run_all(text)?;
+            (widened::top(&all, wanted), Some(all))
+        }
+        text => (run(text)?, None),
+    };
     let tables = r.signals.for_searcher(&searcher);
     // Query focus, and the query widened by its most focused creators' words (see
     // `feedback`): a second retrieval when it was.
@@ -183,7 +204,7 @@ pub(super) fn search(
         &searcher,
         &req.query,
         &expansion.synonyms,
-        expansion.niches.is_empty() || !super::constants::FEEDBACK_ONLY_OUTSIDE_TAXONOMY,
+        learn_terms,
         defer,
         text_again,
         &first.1,
@@ -197,7 +218,13 @@ pub(super) fn search(
                 .get(a.doc_id)
                 .and_then(|s| s.language.as_deref())
         },
-        |text| run(Some(text)),
+        |widened_query, expansion_only| match &first_all {
+            Some(all) => Ok(widened::top(
+                &widened::merge(all, &run_all(expansion_only)?),
+                wanted,
+            )),
+            None => run(Some(widened_query)),
+        },
     )?;
     let (total, top) = focused.retrieved.unwrap_or(first);
     // Deferred: every candidate is first scored as if fully focused (an upper bound).
@@ -323,6 +350,19 @@ pub(super) fn search(
         total,
         results,
     })
+}
+
+/// The filter clauses the query itself keeps: all of them, or with bitsets for the `Must`
+/// ones, only the `MustNot` ones.
+fn outside_bits(
+    clauses: &[(Occur, Box<dyn Query>)],
+    with_bits: bool,
+) -> Vec<(Occur, Box<dyn Query>)> {
+    clauses
+        .iter()
+        .filter(|(o, _)| !with_bits || *o != Occur::Must)
+        .map(|(o, q)| (*o, q.box_clone()))
+        .collect()
 }
 
 /// Query focus for the candidates that can still reach the first `k` places, scored so far

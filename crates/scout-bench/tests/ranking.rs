@@ -232,7 +232,7 @@ fn query_focus_cost() {
                 &top,
                 posts_of,
                 lang_of,
-                |text| {
+                |text, _| {
                     Ok(searcher
                         .search(&text, &(Count, TopDocs::with_limit(400).order_by_score()))
                         .unwrap())
