@@ -164,6 +164,12 @@ fn record_field() -> tantivy::schema::Field {
     *FIELD.get_or_init(|| super::schema::build().1.record)
 }
 
+/// The `raw` field's id, as [`record_field`].
+pub(crate) fn raw_field() -> tantivy::schema::Field {
+    static FIELD: std::sync::OnceLock<tantivy::schema::Field> = std::sync::OnceLock::new();
+    *FIELD.get_or_init(|| super::schema::build().1.raw)
+}
+
 impl DocumentDeserialize for RecordOnly {
     fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
     where

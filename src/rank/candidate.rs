@@ -1,7 +1,8 @@
 //! A candidate of one search: its signals borrowed from the segment's table, its score parts,
 //! what the fit filters found, and its stored document, read only when its posts are needed.
 
-use tantivy::schema::Value as _;
+use tantivy::schema::OwnedValue;
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::{DocAddress, Searcher, TantivyDocument};
 
 use super::fit::avoid::PhraseHits;
@@ -51,11 +52,11 @@ impl Candidate<'_> {
 
     /// The bio and the posts' text and hashtags only: what `values` and `avoid` read. Parsing
     /// skips the comments (most of a stored profile) without building them.
-    pub(super) fn own_words(&mut self, searcher: &Searcher, f: &Fields) -> Result<RawProfile> {
+    pub(super) fn own_words(&mut self, searcher: &Searcher) -> Result<RawProfile> {
         if let Some(raw) = &self.raw {
             return Ok(raw.clone());
         }
-        own_words_at(searcher, f, self.addr)
+        own_words_at(searcher, self.addr)
     }
 
     pub(super) fn raw(&mut self, searcher: &Searcher, f: &Fields) -> Result<&RawProfile> {
@@ -69,17 +70,12 @@ impl Candidate<'_> {
 
 /// The bio and the posts' text and hashtags of the creator at `addr` (see
 /// [`Candidate::own_words`]).
-pub(super) fn own_words_at(
-    searcher: &Searcher,
-    f: &Fields,
-    addr: DocAddress,
-) -> Result<RawProfile> {
-    let d: TantivyDocument = searcher.doc(addr).map_err(read_err)?;
-    let slim: Option<OwnWords> = d
-        .get_first(f.raw)
-        .and_then(|v| v.as_bytes())
-        .and_then(|b| serde_json::from_slice(b).ok());
-    let slim = slim.unwrap_or_default();
+pub(super) fn own_words_at(searcher: &Searcher, addr: DocAddress) -> Result<RawProfile> {
+    let slim = searcher
+        .doc::<OwnWordsOnly>(addr)
+        .map_err(read_err)?
+        .0
+        .unwrap_or_default();
     Ok(RawProfile {
         bio: slim.bio,
         posts: slim
@@ -93,6 +89,29 @@ pub(super) fn own_words_at(
             .collect(),
         ..Default::default()
     })
+}
+
+/// A stored document read only as far as its raw profile's own words: the other stored
+/// fields are passed over without being built into a document.
+struct OwnWordsOnly(Option<OwnWords>);
+
+impl DocumentDeserialize for OwnWordsOnly {
+    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let raw = crate::index::doc::raw_field();
+        while let Some((field, value)) = deserializer.next_field::<OwnedValue>()? {
+            if field == raw {
+                let words = match value {
+                    OwnedValue::Bytes(b) => serde_json::from_slice(&b).ok(),
+                    _ => None,
+                };
+                return Ok(OwnWordsOnly(words));
+            }
+        }
+        Ok(OwnWordsOnly(None))
+    }
 }
 
 /// The part of a stored raw profile the creator wrote (see [`Candidate::own_words`]).

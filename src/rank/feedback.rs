@@ -220,12 +220,11 @@ fn merge(groups: Vec<Vec<(String, f64)>>) -> Vec<(String, f64)> {
 /// The stored own posts of the feedback creators.
 pub fn read_feedback(
     searcher: &Searcher,
-    f: &Fields,
     addrs: impl IntoIterator<Item = DocAddress>,
 ) -> Result<Vec<RawProfile>> {
     addrs
         .into_iter()
-        .map(|a| own_words_at(searcher, f, a))
+        .map(|a| own_words_at(searcher, a))
         .collect()
 }
 
@@ -333,7 +332,7 @@ pub fn focus_and_widen<'a>(
         let posts: Vec<u64> = addrs.iter().map(&posts_of).collect();
         let glangs = vec![lang; addrs.len()];
         let scores = qf.post_scores(searcher, &addrs, &posts, &glangs)?;
-        let raws = read_feedback(searcher, f, addrs)?;
+        let raws = read_feedback(searcher, addrs)?;
         let fb: Vec<(RawProfile, Vec<f64>)> = raws.into_iter().zip(scores).collect();
         groups.push(learn(index, searcher, &qf, lang, &fb));
     }

@@ -554,7 +554,7 @@ fn posts_fit(
             break;
         }
         let c = &mut cands[i];
-        let raw = c.own_words(searcher, f)?;
+        let raw = c.own_words(searcher)?;
         if values_pre[i]
             && let Some(v) = &plan.values
         {
