@@ -63,7 +63,7 @@ impl AllOptions {
             crawl_creators: if quick { 10_000 } else { 100_000 },
             scrapy_creators: if quick { 2_000 } else { 5_000 },
             hosts: 8,
-            seed: 20_261_101,
+            seed: super::query_mix::DEFAULT_SEED,
             runs: 1,
             search_rounds: if quick { 5 } else { 10 },
             rate: 5.0,

@@ -12,6 +12,9 @@ use super::rng::Rng;
 /// Distinct queries the HTTP benchmark cycles through by default.
 pub const DEFAULT_COUNT: usize = 1_200;
 
+/// The seed `scout-bench all` generates the mix with by default (its `--seed`).
+pub const DEFAULT_SEED: u64 = 20_261_101;
+
 /// (query text, filters as HTTP parameter pairs).
 pub type Mixed = (String, Vec<(&'static str, String)>);
 

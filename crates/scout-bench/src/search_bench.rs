@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tantivy::collector::{Count, TopDocs};
 
-use super::queries;
+use super::{queries, query_mix};
 use super::stats::{self, Latency};
 use scout::config::Config;
 use scout::index::CreatorIndex;
@@ -55,6 +55,7 @@ pub fn run(dir: &Path, rounds: usize) -> scout::Result<Value> {
         }
     }
     let lat = Latency::from_durations(&samples);
+    let mix = mix_latency(&ranker, &index)?;
     let breakdown = breakdown(&index, &config, &reqs, rounds.max(1))?;
     let slowest: Vec<Value> = {
         let mut v: Vec<(usize, f64)> = per_query
@@ -83,9 +84,27 @@ pub fn run(dir: &Path, rounds: usize) -> scout::Result<Value> {
         "queries_with_no_hit": totals.iter().filter(|t| **t == 0).count(),
         "candidates": config.rank.candidates,
         "breakdown_ms_mean": breakdown,
+        "http_mix_in_process": mix,
         "slowest": slowest,
         "peak_rss_mb": stats::peak_rss_mb(),
     }))
+}
+
+/// The HTTP benchmark's query mix ([`query_mix`], same seed and count), each query once
+/// through the ranker in this process (warm tables): the ranker's share of what a server
+/// spends per request, without HTTP or JSON.
+fn mix_latency(ranker: &Ranker, index: &CreatorIndex) -> scout::Result<Value> {
+    let mix = query_mix::generate(query_mix::DEFAULT_COUNT, query_mix::DEFAULT_SEED);
+    let mut samples = Vec::with_capacity(mix.len());
+    for (q, filters) in &mix {
+        let pairs = std::iter::once(("q", q.as_str()))
+            .chain(filters.iter().map(|(k, v)| (*k, v.as_str())));
+        let req = SearchRequest::from_pairs(pairs)?;
+        let t = Instant::now();
+        std::hint::black_box(ranker.search(index, &req)?);
+        samples.push(t.elapsed());
+    }
+    Ok(json!({"queries": mix.len(), "latency": Latency::from_durations(&samples)}))
 }
 
 /// Mean time per query of each stage (warm), replayed outside the ranker.
