@@ -19,7 +19,7 @@
 //! posts only; only the posts on the query are analysed), one more retrieval and one more
 //! focus pass over its candidates.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -61,26 +61,47 @@ pub fn feedback_creators(focus: &[f64], lang: &[Option<&str>]) -> Vec<Vec<usize>
         .collect()
 }
 
+/// The words met while learning, each once: posts are compared by word number.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, usize>,
+    words: Vec<String>,
+}
+
+impl Vocabulary {
+    fn id(&mut self, word: &str) -> usize {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        self.words.push(word.to_string());
+        self.ids.insert(word.to_string(), self.words.len() - 1);
+        self.words.len() - 1
+    }
+}
+
 /// The distinct neutral tokens (text and hashtags) of each post with a score above 0 (the
-/// others are never read), with that score.
+/// others are never read), as word numbers of `vocabulary`, with that score.
 fn scored_post_words(
     analyzer: &mut tantivy::tokenizer::TextAnalyzer,
+    vocabulary: &mut Vocabulary,
     raw: &RawProfile,
     scores: &[f64],
-) -> Vec<(BTreeSet<String>, f64)> {
+) -> Vec<(Vec<usize>, f64)> {
     raw.posts
         .iter()
         .zip(scores)
         .filter(|(_, s)| **s > 0.0)
         .map(|(p, s)| {
-            let mut words = BTreeSet::new();
+            let mut words = Vec::new();
             let tags = p.hashtags.iter().map(String::as_str);
             for part in std::iter::once(p.text.as_str()).chain(tags) {
                 let mut stream = analyzer.token_stream(part);
                 while let Some(t) = stream.next() {
-                    words.insert(t.text.clone());
+                    words.push(vocabulary.id(&t.text));
                 }
             }
+            words.sort_unstable();
+            words.dedup();
             (words, *s)
         })
         .collect()
@@ -96,29 +117,36 @@ pub fn learn(
     lang: Option<&str>,
     feedback: &[(RawProfile, Vec<f64>)],
 ) -> Vec<(String, f64)> {
-    // term → (sum of per-creator shares, creators using it)
-    let mut seen: HashMap<String, (f64, usize)> = HashMap::new();
+    // By word number: (sum of per-creator shares, creators using it).
+    let mut vocabulary = Vocabulary::default();
+    let mut seen: Vec<(f64, usize)> = Vec::new();
     let mut creators = 0usize;
     let Ok(mut analyzer) = index.tantivy().tokenizer_for_field(index.fields.posts) else {
         return Vec::new();
     };
+    let mut share: Vec<f64> = Vec::new();
+    let mut touched: Vec<usize> = Vec::new();
     for (raw, scores) in feedback {
-        let posts = scored_post_words(&mut analyzer, raw, scores);
+        let posts = scored_post_words(&mut analyzer, &mut vocabulary, raw, scores);
         let mass: f64 = posts.iter().map(|(_, s)| s).sum();
         if mass <= 0.0 {
             continue;
         }
         creators += 1;
-        let mut share: HashMap<&str, f64> = HashMap::new();
+        share.resize(vocabulary.words.len(), 0.0);
+        seen.resize(vocabulary.words.len(), (0.0, 0));
         for (words, s) in &posts {
-            for w in words {
-                *share.entry(w).or_default() += s / mass;
+            for &w in words {
+                if share[w] == 0.0 {
+                    touched.push(w);
+                }
+                share[w] += s / mass;
             }
         }
-        for (w, x) in share {
-            let e = seen.entry(w.to_string()).or_default();
-            e.0 += x;
-            e.1 += 1;
+        for w in touched.drain(..) {
+            seen[w].0 += share[w];
+            seen[w].1 += 1;
+            share[w] = 0.0;
         }
     }
     if creators == 0 {
@@ -130,8 +158,10 @@ pub fn learn(
         .max(FEEDBACK_MIN_CREATORS as f64);
     let f = &index.fields;
     let mut population = Population::of(index, searcher, lang);
-    let mut terms: Vec<(String, f64)> = seen
+    let mut terms: Vec<(String, f64)> = vocabulary
+        .words
         .into_iter()
+        .zip(seen)
         .filter(|(t, (_, users))| {
             *users as f64 >= min_users
                 // Numbers (grams, kilometres, years) say nothing about a niche.

@@ -15,8 +15,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 use tantivy::collector::{Count, TopDocs};
 
-use super::{queries, query_mix};
 use super::stats::{self, Latency};
+use super::{queries, query_mix};
 use scout::config::Config;
 use scout::index::CreatorIndex;
 use scout::index::doc::RecordOnly;
@@ -97,8 +97,8 @@ fn mix_latency(ranker: &Ranker, index: &CreatorIndex) -> scout::Result<Value> {
     let mix = query_mix::generate(query_mix::DEFAULT_COUNT, query_mix::DEFAULT_SEED);
     let mut samples = Vec::with_capacity(mix.len());
     for (q, filters) in &mix {
-        let pairs = std::iter::once(("q", q.as_str()))
-            .chain(filters.iter().map(|(k, v)| (*k, v.as_str())));
+        let pairs =
+            std::iter::once(("q", q.as_str())).chain(filters.iter().map(|(k, v)| (*k, v.as_str())));
         let req = SearchRequest::from_pairs(pairs)?;
         let t = Instant::now();
         std::hint::black_box(ranker.search(index, &req)?);
