@@ -130,3 +130,21 @@ struct OwnPost {
     #[serde(default)]
     hashtags: Vec<String>,
 }
+
+/// f64 with a total order, for the heap.
+#[derive(PartialEq)]
+pub(super) struct Ordered(pub(super) f64);
+
+impl Eq for Ordered {}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}

@@ -11,6 +11,7 @@ pub mod feedback;
 pub mod filters;
 pub(crate) mod fit;
 pub mod focus;
+mod focus_bound;
 pub(crate) mod percentile;
 pub(crate) mod prefilter;
 pub mod retrieve;

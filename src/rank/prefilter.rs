@@ -84,6 +84,30 @@ pub(crate) fn bitsets(
         .map(Some)
 }
 
+/// `searcher.search(query, collector)`, the matches checked against `bits` when there are.
+pub(crate) fn search<C>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    bits: Option<&[Arc<BitSet>]>,
+    collector: C,
+) -> Result<C::Fruit>
+where
+    C: Collector,
+    C::Child: 'static,
+{
+    match bits {
+        Some(bits) => searcher.search(
+            query,
+            &Prefiltered {
+                bits,
+                inner: collector,
+            },
+        ),
+        None => searcher.search(query, &collector),
+    }
+    .map_err(|e| Error::Other(format!("search failed: {e}")))
+}
+
 /// `inner`, fed only the matches whose document is in its segment's bitset.
 pub(crate) struct Prefiltered<'a, C> {
     pub(crate) bits: &'a [Arc<BitSet>],

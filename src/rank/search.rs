@@ -6,7 +6,7 @@
 //!    read), scored by [`super::score`], plus the cheap fit signals — `buyer` (BM25 of the
 //!    audience fields for the candidates only), `ship_to` and flagged `avoid` categories;
 //!    query focus, the one signal read from posting lists per candidate, only for the
-//!    candidates that can still reach the page (see [`resolve_focus`]);
+//!    candidates that can still reach the page (see [`super::focus_bound`]);
 //! 3. posts (the slow path, only with `values` or a free-text `avoid`): the creator's own
 //!    words are read from the stored raw profiles of the candidates an index query says
 //!    could match, best first, stopping as soon as no remaining candidate can reach the
@@ -24,14 +24,14 @@ use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 
-use super::candidate::{Candidate, FitOutcome, read_err};
+use super::candidate::{Candidate, FitOutcome, Ordered, read_err};
 use super::fit::{AvoidSpec, BuyerQuery, Markets, ValuesMatch, ValuesSpec, avoid, ship_to};
-use super::focus::QueryFocus;
 use super::score::{self, Signal};
 use super::{
-    Ranker, SearchRequest, SearchResponse, evidence, expand, prefilter, retrieve, seek, widened,
+    Ranker, SearchRequest, SearchResponse, evidence, expand, focus_bound, prefilter, retrieve,
+    seek, widened,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::index::CreatorIndex;
 use crate::index::doc::RecordOnly;
 use crate::index::signals::RankSignals;
@@ -150,38 +150,22 @@ pub(super) fn search(
     // `MustNot` ones (gone, opted out: a few documents) stay in the query.
     let filter_clauses = retrieve::filter_clauses(f, filters, &r.consent, now);
     let bits = prefilter::bitsets(&searcher, &filter_clauses, &r.filter_bits)?;
+    let query_of = |text| retrieve::combine(text, outside_bits(&filter_clauses, bits.is_some()));
     let run = |text: Option<Box<dyn Query>>| {
-        let query = retrieve::combine(text, outside_bits(&filter_clauses, bits.is_some()));
         let collect = (Count, TopDocs::with_limit(wanted).order_by_score());
-        match &bits {
-            Some(bits) => searcher.search(
-                &query,
-                &prefilter::Prefiltered {
-                    bits,
-                    inner: collect,
-                },
-            ),
-            None => searcher.search(&query, &collect),
-        }
-        .map_err(|e| Error::Other(format!("search failed: {e}")))
+        prefilter::search(&searcher, &query_of(text), bits.as_deref(), collect)
     };
     // A query that may be expanded keeps its first retrieval's every match, so the widened
     // one scores the expansion terms only (see `widened`).
     let learn_terms =
         expansion.niches.is_empty() || !super::constants::FEEDBACK_ONLY_OUTSIDE_TAXONOMY;
     let run_all = |text: Box<dyn Query>| {
-        let query = retrieve::combine(Some(text), outside_bits(&filter_clauses, bits.is_some()));
-        match &bits {
-            Some(bits) => searcher.search(
-                &query,
-                &prefilter::Prefiltered {
-                    bits,
-                    inner: widened::AllScores,
-                },
-            ),
-            None => searcher.search(&query, &widened::AllScores),
-        }
-        .map_err(|e| Error::Other(format!("search failed: {e}")))
+        prefilter::search(
+            &searcher,
+            &query_of(Some(text)),
+            bits.as_deref(),
+            widened::AllScores,
+        )
     };
     let (first, first_all) = match text_q {
         Some(text) if learn_terms => {
@@ -194,7 +178,7 @@ pub(super) fn search(
     // Query focus, and the query widened by its most focused creators' words (see
     // `feedback`): a second retrieval when it was.
     // The focus of the candidates that cannot reach the page is never needed: when the score
-    // only grows with focus, it is computed best first (see `resolve_focus`).
+    // only grows with focus, it is computed best first (see `focus_bound`).
     let defer = !plan.reads_posts()
         && weights.relevance >= 0.0
         && weights.theme_consistency >= 0.0
@@ -303,7 +287,7 @@ pub(super) fn search(
 
     cheap_fit(&plan, &searcher, weights, &mut cands)?;
     if deferred && let Some(qf) = &focused.compiled {
-        resolve_focus(
+        focus_bound::resolve_focus(
             qf,
             &searcher,
             filters.offset + filters.limit,
@@ -364,64 +348,6 @@ fn outside_bits(
         .map(|(o, q)| (*o, q.box_clone()))
         .collect()
 }
-
-/// Query focus for the candidates that can still reach the first `k` places, scored so far
-/// as if fully focused (`cands[i].score` an upper bound: the score only grows with focus):
-/// best upper bound first, in growing batches, stopping once the next upper bound is below
-/// the `k`-th best exact score — neither it nor any after it can reach the page, and their
-/// bound keeps them off it. `rescore` gives a candidate's parts with its focus; the fit
-/// signals already set are kept. Exact: the page is the one computing every focus gives.
-fn resolve_focus(
-    qf: &QueryFocus,
-    searcher: &Searcher,
-    k: usize,
-    cands: &mut [Candidate],
-    rescore: impl Fn(&Candidate, usize, f64) -> score::Parts,
-) -> Result<()> {
-    let mut order: Vec<usize> = (0..cands.len()).collect();
-    order.sort_by(|&a, &b| cands[b].score.total_cmp(&cands[a].score));
-    let mut best: BinaryHeap<Reverse<Ordered>> = BinaryHeap::new();
-    let mut at = 0;
-    let mut batch = (k * FOCUS_FIRST_BATCH).max(1);
-    while at < order.len() {
-        let threshold = (best.len() >= k)
-            .then(|| best.peek().map(|m| m.0.0))
-            .flatten();
-        if threshold.is_some_and(|t| cands[order[at]].score < t) {
-            break;
-        }
-        let ids = &order[at..(at + batch).min(order.len())];
-        let addrs: Vec<DocAddress> = ids.iter().map(|&i| cands[i].addr).collect();
-        let posts: Vec<u64> = ids.iter().map(|&i| cands[i].sig.posts_indexed).collect();
-        let langs: Vec<Option<&str>> = ids
-            .iter()
-            .map(|&i| cands[i].sig.language.as_deref())
-            .collect();
-        let values = qf.values(searcher, &addrs, &posts, &langs)?;
-        for (&i, q) in ids.iter().zip(values) {
-            let mut parts = rescore(&cands[i], i, q);
-            for s in [Signal::Buyer, Signal::ShipTo, Signal::AvoidPenalty] {
-                if let Some(v) = cands[i].parts.get(s) {
-                    parts.set(s, v);
-                }
-            }
-            cands[i].score = parts.total();
-            cands[i].parts = parts;
-            best.push(Reverse(Ordered(cands[i].score)));
-            if best.len() > k {
-                best.pop();
-            }
-        }
-        at += ids.len();
-        batch *= 2;
-    }
-    Ok(())
-}
-
-/// The first batch of [`resolve_focus`], in pages: each batch opens every query word's
-/// posting lists again, and on the benchmark's queries about 4 pages' worth of candidates
-/// can still reach the page (96 of 400 for most), so one batch usually settles it.
-const FOCUS_FIRST_BATCH: usize = 5;
 
 /// `buyer`, `ship_to` and flagged `avoid` categories: from the index and the signals.
 fn cheap_fit<'a>(
@@ -655,22 +581,4 @@ fn result(
         }
     }
     Ok(rec)
-}
-
-/// f64 with a total order, for the heap.
-#[derive(PartialEq)]
-struct Ordered(f64);
-
-impl Eq for Ordered {}
-
-impl PartialOrd for Ordered {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Ordered {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
 }
