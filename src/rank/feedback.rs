@@ -20,6 +20,7 @@
 //! focus pass over its candidates.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -32,6 +33,7 @@ use super::constants::{
     FEEDBACK_RETRIEVAL_WEIGHT, FEEDBACK_TERMS,
 };
 use super::focus::QueryFocus;
+use super::table::{SegmentSignals, signals_at};
 use crate::error::Result;
 use crate::index::post_terms::stem_token;
 use crate::index::{CreatorIndex, Fields};
@@ -306,13 +308,14 @@ pub struct Focused {
 /// Query focus of the first retrieval's candidates `top`; then, with `learn_terms` and when
 /// enough of them are focused and their posts share distinctive words, the query widened by
 /// those words (`text` is the first retrieval's text query; `retrieve` gets the widened query
-/// and the expansion terms alone, and runs either with the request's filters) and the focus of the new candidates, expansion terms counted.
-/// `posts_of` and `lang_of` tell a candidate's own posts and language (from the signals).
+/// and the expansion terms alone, and runs either with the request's filters) and the focus
+/// of the new candidates, expansion terms counted.
+/// `tables` (the searcher's signal tables) tell each candidate's own posts and language.
 /// With `defer`, the focus of the candidates in use is only computed when learning needed it
 /// anyway: otherwise `focus` is `None` and the caller computes it from `compiled` for the
 /// candidates that can still reach the page.
 #[allow(clippy::too_many_arguments)]
-pub fn focus_and_widen<'a>(
+pub fn focus_and_widen(
     index: &CreatorIndex,
     searcher: &Searcher,
     query: &str,
@@ -321,8 +324,7 @@ pub fn focus_and_widen<'a>(
     defer: bool,
     text: Option<Box<dyn Query>>,
     top: &[(f32, DocAddress)],
-    posts_of: impl Fn(&DocAddress) -> u64,
-    lang_of: impl Fn(&DocAddress) -> Option<&'a str>,
+    tables: &[Arc<SegmentSignals>],
     retrieve: impl FnOnce(Box<dyn Query>, Box<dyn Query>) -> Result<Retrieved>,
 ) -> Result<Focused> {
     let mut out = Focused {
@@ -334,6 +336,8 @@ pub fn focus_and_widen<'a>(
     if query.trim().is_empty() {
         return Ok(out);
     }
+    let posts_of = |a: &DocAddress| signals_at(tables, *a).map_or(0, |s| s.posts_indexed);
+    let lang_of = |a: &DocAddress| signals_at(tables, *a).and_then(|s| s.language.as_deref());
     let f = &index.fields;
     let Some(qf) = QueryFocus::build(index.tantivy(), f, searcher, query, synonyms) else {
         // No word of the query in anyone's posts.

@@ -18,7 +18,7 @@
 //! hundred): per word form, one posting list per segment, sought to each candidate.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
@@ -26,6 +26,7 @@ use tantivy::{DocAddress, DocSet, Searcher, Term};
 
 use super::constants::{FEEDBACK_FOCUS_WEIGHT, SYNONYM_FOCUS};
 use super::retrieve::analyse_positions;
+use super::table::{SegmentSignals, signals_at};
 use crate::error::{Error, Result};
 use crate::index::Fields;
 use crate::index::post_terms::stem_token;
@@ -340,14 +341,13 @@ impl PostMatches {
 
 /// The focus of every retrieved candidate, typed words and synonyms only (no expansion; the
 /// ranker's full path is [`super::feedback::focus_and_widen`]). `None` without query text.
-pub fn for_candidates<'a>(
+pub fn for_candidates(
     index: &crate::index::CreatorIndex,
     searcher: &Searcher,
     query: &str,
     synonyms: &[String],
     top: &[(f32, DocAddress)],
-    posts_of: impl Fn(&DocAddress) -> u64,
-    lang_of: impl Fn(&DocAddress) -> Option<&'a str>,
+    tables: &[Arc<SegmentSignals>],
 ) -> Result<Option<Vec<f64>>> {
     if query.trim().is_empty() {
         return Ok(None);
@@ -357,7 +357,14 @@ pub fn for_candidates<'a>(
         return Ok(Some(vec![0.0; top.len()]));
     };
     let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
-    let posts: Vec<u64> = addrs.iter().map(posts_of).collect();
-    let langs: Vec<Option<&str>> = addrs.iter().map(lang_of).collect();
+    let sig = |a: &DocAddress| signals_at(tables, *a);
+    let posts: Vec<u64> = addrs
+        .iter()
+        .map(|a| sig(a).map_or(0, |s| s.posts_indexed))
+        .collect();
+    let langs: Vec<Option<&str>> = addrs
+        .iter()
+        .map(|a| sig(a).and_then(|s| s.language.as_deref()))
+        .collect();
     q.values(searcher, &addrs, &posts, &langs).map(Some)
 }

@@ -192,16 +192,7 @@ pub(super) fn search(
         defer,
         text_again,
         &first.1,
-        |a| {
-            tables[a.segment_ord as usize]
-                .get(a.doc_id)
-                .map_or(0, |s| s.posts_indexed)
-        },
-        |a| {
-            tables[a.segment_ord as usize]
-                .get(a.doc_id)
-                .and_then(|s| s.language.as_deref())
-        },
+        &tables,
         |widened_query, expansion_only| match &first_all {
             Some(all) => Ok(widened::top(
                 &widened::merge(all, &run_all(expansion_only)?),
@@ -265,7 +256,7 @@ pub(super) fn search(
     let mut cands = Vec::with_capacity(top.len());
     let mut bm25s = Vec::with_capacity(top.len());
     for (k, (bm25, addr)) in top.into_iter().enumerate() {
-        let Some(sig) = tables[addr.segment_ord as usize].get(addr.doc_id) else {
+        let Some(sig) = super::table::signals_at(&tables, addr) else {
             continue;
         };
         let query_focus = if deferred {

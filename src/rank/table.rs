@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::index::SegmentId;
-use tantivy::{DocId, Searcher, SegmentReader};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader};
 
 use crate::index::signals::RankSignals;
 
@@ -136,6 +136,12 @@ impl SegmentSignals {
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
+}
+
+/// The signals of the creator at `addr`, from a searcher's tables (by segment ordinal, as
+/// [`SignalCache::for_searcher`] gives them).
+pub fn signals_at(tables: &[Arc<SegmentSignals>], addr: DocAddress) -> Option<&RankSignals> {
+    tables.get(addr.segment_ord as usize)?.get(addr.doc_id)
 }
 
 /// Decoded segments by id, shared by every search of a [`super::Ranker`].

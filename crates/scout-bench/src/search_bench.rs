@@ -173,16 +173,7 @@ fn breakdown(
                 &r.query,
                 &exp.synonyms,
                 &top,
-                |a| {
-                    tables[a.segment_ord as usize]
-                        .get(a.doc_id)
-                        .map_or(0, |s| s.posts_indexed)
-                },
-                |a| {
-                    tables[a.segment_ord as usize]
-                        .get(a.doc_id)
-                        .and_then(|s| s.language.as_deref())
-                },
+                &tables,
             )?;
             let mut scored = Vec::with_capacity(top.len());
             for (k, (bm25, addr)) in top.iter().enumerate() {

@@ -180,16 +180,6 @@ fn query_focus_cost() {
     let tax = scout::extract::Taxonomy::builtin();
     let searcher = index.searcher();
     let tables = scout::rank::table::SignalCache::default().for_searcher(&searcher);
-    let posts_of = |a: &tantivy::DocAddress| {
-        tables[a.segment_ord as usize]
-            .get(a.doc_id)
-            .map_or(0, |s| s.posts_indexed)
-    };
-    let lang_of = |a: &tantivy::DocAddress| {
-        tables[a.segment_ord as usize]
-            .get(a.doc_id)
-            .and_then(|s| s.language.as_deref())
-    };
     let (mut full, mut foc, mut fb, mut checked) = (Vec::new(), Vec::new(), Vec::new(), 0);
     for _round in 0..3 {
         for req in scout_bench::queries::requests() {
@@ -209,16 +199,8 @@ fn query_focus_cost() {
                 .search(&q, &TopDocs::with_limit(400).order_by_score())
                 .unwrap();
             let t = Instant::now();
-            focus::for_candidates(
-                &index,
-                &searcher,
-                &req.query,
-                &exp.synonyms,
-                &top,
-                posts_of,
-                lang_of,
-            )
-            .unwrap();
+            focus::for_candidates(&index, &searcher, &req.query, &exp.synonyms, &top, &tables)
+                .unwrap();
             foc.push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
             let f = feedback::focus_and_widen(
@@ -230,8 +212,7 @@ fn query_focus_cost() {
                 false,
                 Some(q.box_clone()),
                 &top,
-                posts_of,
-                lang_of,
+                &tables,
                 |text, _| {
                     Ok(searcher
                         .search(&text, &(Count, TopDocs::with_limit(400).order_by_score()))
