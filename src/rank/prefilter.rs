@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::index::SegmentId;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, Weight};
 use tantivy::{BitSet, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use crate::error::{Error, Result};
@@ -52,36 +52,41 @@ pub(crate) fn bitsets(
     }
     let key = format!("{must:?}");
     let err = |e: tantivy::TantivyError| Error::Other(format!("search failed: {e}"));
-    let weight = BooleanQuery::new(must)
-        .weight(EnableScoring::disabled_from_searcher(searcher))
-        .map_err(err)?;
-    searcher
-        .segment_readers()
-        .iter()
-        .map(|reader| {
-            let id = (reader.segment_id(), key.clone());
-            if let Some(b) = cache.bits.lock().ok().and_then(|m| m.get(&id).cloned()) {
-                return Ok(b);
-            }
-            let mut bits = BitSet::with_max_value(reader.max_doc());
-            weight
-                .for_each_no_score(reader, &mut |docs: &[DocId]| {
-                    for &d in docs {
-                        bits.insert(d);
-                    }
-                })
-                .map_err(err)?;
-            let bits = Arc::new(bits);
-            if let Ok(mut m) = cache.bits.lock() {
-                if m.len() >= FILTER_CACHE_ENTRIES {
-                    m.clear();
+    // Built on the first segment whose bitset is not kept: usually none is missing.
+    let mut filter: Option<Box<dyn Weight>> = None;
+    let mut out = Vec::with_capacity(searcher.segment_readers().len());
+    for reader in searcher.segment_readers() {
+        let id = (reader.segment_id(), key.clone());
+        if let Some(b) = cache.bits.lock().ok().and_then(|m| m.get(&id).cloned()) {
+            out.push(b);
+            continue;
+        }
+        let weight = match &mut filter {
+            Some(w) => w,
+            None => filter.insert(
+                BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect())
+                    .weight(EnableScoring::disabled_from_searcher(searcher))
+                    .map_err(err)?,
+            ),
+        };
+        let mut bits = BitSet::with_max_value(reader.max_doc());
+        weight
+            .for_each_no_score(reader, &mut |docs: &[DocId]| {
+                for &d in docs {
+                    bits.insert(d);
                 }
-                m.insert(id, bits.clone());
+            })
+            .map_err(err)?;
+        let bits = Arc::new(bits);
+        if let Ok(mut m) = cache.bits.lock() {
+            if m.len() >= FILTER_CACHE_ENTRIES {
+                m.clear();
             }
-            Ok(bits)
-        })
-        .collect::<Result<Vec<_>>>()
-        .map(Some)
+            m.insert(id, bits.clone());
+        }
+        out.push(bits);
+    }
+    Ok(Some(out))
 }
 
 /// `searcher.search(query, collector)`, the matches checked against `bits` when there are.
