@@ -194,10 +194,7 @@ pub(super) fn search(
         &first.1,
         &tables,
         |widened_query, expansion_only| match &first_all {
-            Some(all) => Ok(widened::top(
-                &widened::merge(all, &run_all(expansion_only)?),
-                wanted,
-            )),
+            Some(all) => Ok(widened::merged_top(all, &run_all(expansion_only)?, wanted)),
             None => run(Some(widened_query)),
         },
     )?;

@@ -5,9 +5,9 @@
 //! both. Run as one query it scores the typed words' postings again — the larger part, since
 //! expansion terms are few — though the first retrieval just scored them. So the first
 //! retrieval of a query that may be expanded keeps every match's score ([`AllScores`]); the
-//! second runs the expansion terms alone, and the two are merged document by document. The
-//! matches are the same and each score is the same sum (in another order: a float rounding
-//! at most).
+//! second runs the expansion terms alone, and the two are merged document by document
+//! ([`merged_top`]). The matches are the same and each score is the same sum (in another
+//! order: a float rounding at most).
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
@@ -73,7 +73,7 @@ impl SegmentCollector for AllScoresSegment {
 /// The number of matches and the best `k`, best first, equal scores in index order (as
 /// tantivy's `TopDocs` orders them).
 pub(crate) fn top(matches: &Matches, k: usize) -> (usize, Vec<(f32, DocAddress)>) {
-    let mut all: Vec<(f32, DocAddress)> = matches
+    let all: Vec<(f32, DocAddress)> = matches
         .iter()
         .enumerate()
         .flat_map(|(s, hits)| {
@@ -81,6 +81,48 @@ pub(crate) fn top(matches: &Matches, k: usize) -> (usize, Vec<(f32, DocAddress)>
                 .map(move |&(d, score)| (score, DocAddress::new(s as u32, d)))
         })
         .collect();
+    best(all, k)
+}
+
+/// [`top`] of every document of `text` or `expansion`, scored by the sum of both (merged in
+/// document order, segment by segment), without building the merged lists first.
+pub(crate) fn merged_top(
+    text: &Matches,
+    expansion: &Matches,
+    k: usize,
+) -> (usize, Vec<(f32, DocAddress)>) {
+    let n = text.len().max(expansion.len());
+    let longest = (0..n)
+        .map(|s| text.get(s).map_or(0, Vec::len) + expansion.get(s).map_or(0, Vec::len))
+        .sum();
+    let mut all = Vec::with_capacity(longest);
+    for s in 0..n {
+        let at = |d: DocId| DocAddress::new(s as u32, d);
+        let a = text.get(s).map_or(&[][..], Vec::as_slice);
+        let b = expansion.get(s).map_or(&[][..], Vec::as_slice);
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            let ((da, sa), (db, sb)) = (a[i], b[j]);
+            if da == db {
+                all.push((sa + sb, at(da)));
+                i += 1;
+                j += 1;
+            } else if da < db {
+                all.push((sa, at(da)));
+                i += 1;
+            } else {
+                all.push((sb, at(db)));
+                j += 1;
+            }
+        }
+        all.extend(a[i..].iter().map(|&(d, sc)| (sc, at(d))));
+        all.extend(b[j..].iter().map(|&(d, sc)| (sc, at(d))));
+    }
+    best(all, k)
+}
+
+/// The count of `all` and its best `k`, best first, equal scores in index order.
+fn best(mut all: Vec<(f32, DocAddress)>, k: usize) -> (usize, Vec<(f32, DocAddress)>) {
     let total = all.len();
     let order = |a: &(f32, DocAddress), b: &(f32, DocAddress)| {
         b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
@@ -93,43 +135,6 @@ pub(crate) fn top(matches: &Matches, k: usize) -> (usize, Vec<(f32, DocAddress)>
     (total, all)
 }
 
-/// Every document of `text` or `expansion`, scored by the sum of both (merged in document
-/// order, segment by segment).
-pub(crate) fn merge(text: &Matches, expansion: &Matches) -> Matches {
-    let n = text.len().max(expansion.len());
-    (0..n)
-        .map(|s| {
-            let a = text.get(s).map_or(&[][..], Vec::as_slice);
-            let b = expansion.get(s).map_or(&[][..], Vec::as_slice);
-            let mut out = Vec::with_capacity(a.len().max(b.len()));
-            let (mut i, mut j) = (0, 0);
-            while i < a.len() || j < b.len() {
-                match (a.get(i), b.get(j)) {
-                    (Some(&(da, sa)), Some(&(db, sb))) if da == db => {
-                        out.push((da, sa + sb));
-                        i += 1;
-                        j += 1;
-                    }
-                    (Some(&(da, sa)), Some(&(db, _))) if da < db => {
-                        out.push((da, sa));
-                        i += 1;
-                    }
-                    (Some(_), Some(&(db, sb))) | (None, Some(&(db, sb))) => {
-                        out.push((db, sb));
-                        j += 1;
-                    }
-                    (Some(&(da, sa)), None) => {
-                        out.push((da, sa));
-                        i += 1;
-                    }
-                    (None, None) => break,
-                }
-            }
-            out
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,15 +142,23 @@ mod tests {
     #[test]
     fn merge_sums_shared_documents_and_keeps_the_rest() {
         let text: Matches = vec![vec![(1, 2.0), (4, 1.0)], vec![(0, 3.0)]];
-        let exp: Matches = vec![vec![(2, 0.5), (4, 0.5)], vec![]];
-        let m = merge(&text, &exp);
-        assert_eq!(m, vec![vec![(1, 2.0), (2, 0.5), (4, 1.5)], vec![(0, 3.0)]]);
-        let (total, best) = top(&m, 2);
-        assert_eq!(total, 4);
+        let exp: Matches = vec![vec![(2, 0.5), (4, 0.5), (6, 0.25)], vec![]];
+        let (total, all) = merged_top(&text, &exp, 10);
+        assert_eq!(total, 5);
+        let at = DocAddress::new;
         assert_eq!(
-            best,
-            vec![(3.0, DocAddress::new(1, 0)), (2.0, DocAddress::new(0, 1))]
+            all,
+            vec![
+                (3.0, at(1, 0)),
+                (2.0, at(0, 1)),
+                (1.5, at(0, 4)),
+                (0.5, at(0, 2)),
+                (0.25, at(0, 6))
+            ]
         );
+        let (total, best) = merged_top(&text, &exp, 2);
+        assert_eq!(total, 5);
+        assert_eq!(best, vec![(3.0, at(1, 0)), (2.0, at(0, 1))]);
     }
 
     #[test]
