@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use url::Url;
 
+use super::prepare::{Preparations, Prepared, Preparer};
 use super::run::{CrawlOptions, CrawlSummary, in_shard, is_audience};
 use crate::config::Config;
 use crate::consent::OptOuts;
 use crate::error::Result;
 use crate::extract::Extractor;
-use crate::index::CreatorIndex;
+use crate::index::{CreatorIndex, PreparedDoc};
 use crate::model::{RawProfile, creator_id};
 use crate::net::urlnorm::parse_http;
 use crate::sources::{self, ReadContext, SourceOutput};
@@ -35,7 +36,8 @@ pub(super) struct Batch<'a> {
 
 /// What reading one frontier URL produced.
 pub(super) enum TaskOutcome {
-    Read(SourceOutput),
+    /// What the source produced, and its profiles' signals computed ahead ([`super::prepare`]).
+    Read(SourceOutput, Preparations),
     /// A refresh's conditional GET was answered 304: the creator is unchanged.
     Unchanged,
 }
@@ -43,7 +45,12 @@ pub(super) enum TaskOutcome {
 /// Read one URL. For a refresh of a page- or feed-backed creator, ask with the stored
 /// validators first: a 304 ends it there; a 200 is handed to the source without a second
 /// request. API-backed sources (Mastodon, Bluesky) re-read in full.
-pub(super) async fn read_task(url: &Url, ctx: &ReadContext<'_>, conditional: bool) -> TaskOutcome {
+pub(super) async fn read_task(
+    url: &Url,
+    ctx: &ReadContext<'_>,
+    conditional: bool,
+    preparer: &Preparer<'_>,
+) -> TaskOutcome {
     if conditional && matches!(sources::classify(url), sources::Seed::Web(_)) {
         let opts = crate::net::fetch::RequestOpts {
             conditional: true,
@@ -56,7 +63,9 @@ pub(super) async fn read_task(url: &Url, ctx: &ReadContext<'_>, conditional: boo
             Err(_) => {}
         }
     }
-    TaskOutcome::Read(sources::read(url, ctx).await)
+    let mut out = sources::read(url, ctx).await;
+    let prepared = preparer.prepare(&mut out.profiles, url.as_str()).await;
+    TaskOutcome::Read(out, prepared)
 }
 
 impl Batch<'_> {
@@ -66,8 +75,8 @@ impl Batch<'_> {
         depth: u32,
         outcome: TaskOutcome,
     ) -> Result<()> {
-        let out = match outcome {
-            TaskOutcome::Read(out) => out,
+        let (out, prepared) = match outcome {
+            TaskOutcome::Read(out, prepared) => (out, prepared),
             TaskOutcome::Unchanged => {
                 if let Some(id) = self.opts.refresh_targets.get(read_url) {
                     self.touch(&id.clone())?;
@@ -105,8 +114,12 @@ impl Batch<'_> {
             .filter(|l| parse_http(l).is_some_and(|u| sources::is_creator_link(&u)))
             .cloned()
             .collect();
+        let prepared =
+            prepared.map_err(|e| crate::Error::Other(format!("extraction task failed: {e}")))?;
+        let mut prepared = prepared.into_iter();
         for raw in out.profiles {
-            self.upsert(raw, read_url, depth).await?;
+            let ahead = prepared.next().flatten();
+            self.upsert(raw, read_url, depth, ahead).await?;
         }
         for link in &linked {
             self.discover(link)?;
@@ -140,7 +153,13 @@ impl Batch<'_> {
         Ok(())
     }
 
-    async fn upsert(&mut self, mut raw: RawProfile, read_url: &str, depth: u32) -> Result<()> {
+    async fn upsert(
+        &mut self,
+        mut raw: RawProfile,
+        read_url: &str,
+        depth: u32,
+        ahead: Option<Prepared>,
+    ) -> Result<()> {
         if raw.profile_url.is_empty() {
             return Ok(());
         }
@@ -167,14 +186,23 @@ impl Batch<'_> {
             .as_ref()
             .map(|p| p.record.follower_history.clone())
             .unwrap_or_default();
-        let ex = self.extractor.clone();
-        let (record, raw) = tokio::task::spawn_blocking(move || {
-            let rec = ex.extract(&raw, &history, chrono::Utc::now());
-            (rec, raw)
-        })
-        .await
-        .map_err(|e| crate::Error::Other(format!("extraction task failed: {e}")))?;
-        self.writer.upsert(&record, &raw)?;
+        let (record, doc) = match ahead {
+            // Extracted with the history the index holds now: no commit came in between.
+            Some(p) if p.history == history => (p.record, p.doc),
+            _ => {
+                let ex = self.extractor.clone();
+                let (record, r) = crate::sources::cpu::run(move || {
+                    let rec = ex.extract(&raw, &history, chrono::Utc::now());
+                    (rec, raw)
+                })
+                .await
+                .map_err(|e| crate::Error::Other(format!("extraction task failed: {e}")))?;
+                raw = r;
+                let doc = PreparedDoc::new(&self.index.fields, &record, &raw);
+                (record, doc)
+            }
+        };
+        self.writer.upsert_prepared(doc)?;
         self.campaigns.observe_or_warn(&raw, record.fetched_at);
         if previous.is_some() {
             self.summary.creators_updated += 1;

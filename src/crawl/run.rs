@@ -10,13 +10,12 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::batch::{Batch, read_task};
+use super::batch::Batch;
 use super::frontier::{Frontier, Limits, Next, RedisFrontier};
+use super::reads::{self, Reads};
 use super::state::{self, CrawlState};
 use crate::config::Config;
 use crate::consent::OptOuts;
@@ -27,7 +26,6 @@ use crate::model::ProblemKind;
 use crate::model::{Problem, RawProfile, fnv1a64};
 use crate::net::fetch::Fetcher;
 use crate::net::urlnorm::parse_http;
-use crate::sources::ReadContext;
 
 /// Problems kept verbatim in the summary (the counts by kind are always complete).
 const MAX_LISTED_PROBLEMS: usize = 200;
@@ -171,21 +169,20 @@ pub async fn crawl(
     .await?;
     let checkpoint = Checkpoint { index, key };
 
-    let shard = opts.shard;
-    let wants = move |url: &str| in_shard(url, shard);
-    // The stored raw profile: only threads whose reply count grew are read again.
-    let known = |url: &str| index.get(url).ok().flatten().and_then(|c| c.raw);
-    let bluesky_batches = super::refresh::bluesky_batches(config, index, &opts)?;
-    let ctx = ReadContext {
-        fetcher: &fetcher,
-        config,
-        read_in_full: &wants,
-        known: &known,
-        bluesky_batches: bluesky_batches.as_ref(),
-    };
+    let reads = Arc::new(Reads {
+        bluesky_batches: super::refresh::bluesky_batches(config, index, &opts)?,
+        fetcher,
+        config: config.clone(),
+        index: index.clone(),
+        shard: opts.shard,
+        extractor: extractor.clone(),
+        fields: Arc::new(index.fields.clone()),
+        consent: consent.clone(),
+    });
+    let fetcher = &reads.fetcher;
     let progress = super::progress::Progress::new(opts.progress);
     let mut inflight: HashMap<String, u32> = HashMap::new();
-    let mut running = FuturesUnordered::new();
+    let mut running = reads::Running::new();
     let mut last_log = Instant::now();
     let shared = matches!(frontier, Frontier::Redis(_));
     // Leases are renewed and results committed well inside the lease, so that a live worker
@@ -217,12 +214,8 @@ pub async fn crawl(
                 }
             };
             inflight.insert(task.url.to_string(), task.depth);
-            let ctx = &ctx;
             let conditional = opts.refresh_targets.contains_key(task.url.as_str());
-            running.push(async move {
-                let out = read_task(&task.url, ctx, conditional).await;
-                (task, out)
-            });
+            reads::spawn(&mut running, &reads, task, conditional);
         }
         if running.is_empty() {
             if !waiting || lost.is_some() {
@@ -241,11 +234,11 @@ pub async fn crawl(
             continue;
         }
         let next = match stop_at {
-            Some(t) => match tokio::time::timeout_at(t, running.next()).await {
+            Some(t) => match tokio::time::timeout_at(t, reads::next(&mut running)).await {
                 Ok(next) => next,
                 Err(_) => continue, // the deadline check above ends the loop
             },
-            None => running.next().await,
+            None => reads::next(&mut running).await,
         };
         let Some((task, out)) = next else {
             break;
@@ -291,7 +284,7 @@ pub async fn crawl(
             lost = Some(e);
         }
         progress.update(
-            &fetcher,
+            fetcher,
             frontier.queued(),
             summary.errors,
             summary.creators_new + summary.creators_updated,

@@ -49,6 +49,9 @@ pub struct CommitMeta {
     pub last_crawl: Option<serde_json::Value>,
 }
 
+/// Cloning gives another handle on the same index and the same reader (a reload through one
+/// is seen through every other).
+#[derive(Clone)]
 pub struct CreatorIndex {
     index: Index,
     pub fields: Fields,
@@ -230,6 +233,23 @@ impl CreatorIndex {
     }
 }
 
+/// A creator's document (not gone) built away from the writer — on the blocking pool, beside
+/// its extraction — so that the crawl loop, which owns the writer, only hands it over.
+/// The same document [`CreatorWriter::upsert`] would build from the same record and raw data.
+pub struct PreparedDoc {
+    id: String,
+    doc: TantivyDocument,
+}
+
+impl PreparedDoc {
+    pub fn new(fields: &Fields, record: &CreatorRecord, raw: &RawProfile) -> PreparedDoc {
+        PreparedDoc {
+            id: record.id.clone(),
+            doc: doc::to_document(fields, record, raw, false),
+        }
+    }
+}
+
 pub struct CreatorWriter {
     writer: IndexWriter,
     fields: Fields,
@@ -249,11 +269,23 @@ impl CreatorWriter {
         self.put(record, raw, true)
     }
 
+    /// Insert or replace a creator whose document was built ahead ([`PreparedDoc::new`]).
+    pub fn upsert_prepared(&mut self, prepared: PreparedDoc) -> Result<()> {
+        self.add(&prepared.id, prepared.doc)
+    }
+
     fn put(&mut self, record: &CreatorRecord, raw: &RawProfile, gone: bool) -> Result<()> {
+        self.add(
+            &record.id,
+            doc::to_document(&self.fields, record, raw, gone),
+        )
+    }
+
+    fn add(&mut self, id: &str, document: TantivyDocument) -> Result<()> {
         self.writer
-            .delete_term(Term::from_field_text(self.fields.id, &record.id));
+            .delete_term(Term::from_field_text(self.fields.id, id));
         self.writer
-            .add_document(doc::to_document(&self.fields, record, raw, gone))
+            .add_document(document)
             .map_err(|e| index_err(&self.path, e))?;
         self.pending += 1;
         Ok(())

@@ -5,6 +5,7 @@
 //! A new platform is one new file here and one arm in [`classify`] / [`read`].
 
 pub mod bluesky;
+pub(crate) mod cpu;
 pub mod feed;
 pub mod gate;
 pub(crate) mod html_text;

@@ -139,7 +139,7 @@ async fn parse_profile_blocking(resp: &Response, agent: &str) -> ProfileParse {
     let url = resp.url.clone();
     let header = header_directives(resp, agent);
     let fallback = url.clone();
-    tokio::task::spawn_blocking(move || parse_profile(&html, &url, header))
+    super::cpu::run(move || parse_profile(&html, &url, header))
         .await
         .unwrap_or_else(|e| ProfileParse {
             profile: None,
@@ -163,7 +163,7 @@ async fn parse_posts_blocking(resp: &Response, creator: &Url, agent: &str) -> Po
     let creator = creator.clone();
     let header = header_directives(resp, agent);
     let page_url = url.to_string();
-    tokio::task::spawn_blocking(move || parse_post_page(&html, &url, &creator, header))
+    super::cpu::run(move || parse_post_page(&html, &url, &creator, header))
         .await
         .unwrap_or_else(|e| PostsParse {
             problems: vec![Problem::new(
