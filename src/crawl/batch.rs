@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use url::Url;
 
-use super::prepare::{Preparations, Prepared, Preparer};
+use super::prepare::{Preparations, Prepared};
+use super::reads::Reads;
 use super::run::{CrawlOptions, CrawlSummary, in_shard, is_audience};
 use crate::config::Config;
 use crate::consent::OptOuts;
@@ -49,7 +50,7 @@ pub(super) async fn read_task(
     url: &Url,
     ctx: &ReadContext<'_>,
     conditional: bool,
-    preparer: &Preparer<'_>,
+    reads: &Reads,
 ) -> TaskOutcome {
     if conditional && matches!(sources::classify(url), sources::Seed::Web(_)) {
         let opts = crate::net::fetch::RequestOpts {
@@ -64,7 +65,7 @@ pub(super) async fn read_task(
         }
     }
     let mut out = sources::read(url, ctx).await;
-    let prepared = preparer.prepare(&mut out.profiles, url.as_str()).await;
+    let prepared = reads.prepare(&mut out.profiles, url.as_str()).await;
     TaskOutcome::Read(out, prepared)
 }
 

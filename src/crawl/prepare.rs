@@ -10,24 +10,10 @@
 //! prepared document to the writer; otherwise it extracts again, as before. Results are the
 //! same by construction: the same inputs, the same pure functions.
 
-use std::sync::Arc;
-
+use super::reads::Reads;
 use super::run::{in_shard, is_audience};
-use crate::config::Config;
-use crate::consent::OptOuts;
-use crate::extract::Extractor;
-use crate::index::{CreatorIndex, Fields, PreparedDoc};
+use crate::index::PreparedDoc;
 use crate::model::{CreatorRecord, FollowerPoint, RawProfile};
-
-/// What preparing needs; shared by every read of a crawl.
-pub(super) struct Preparer<'a> {
-    pub(super) config: &'a Config,
-    pub(super) index: &'a CreatorIndex,
-    pub(super) extractor: Arc<Extractor>,
-    pub(super) fields: Arc<Fields>,
-    pub(super) consent: &'a OptOuts,
-    pub(super) shard: Option<(u64, u64)>,
-}
 
 /// One creator's signals and document, and the history they were computed with.
 pub(super) struct Prepared {
@@ -41,9 +27,9 @@ pub(super) struct Prepared {
 /// loop ran the extraction).
 pub(super) type Preparations = Result<Vec<Option<Prepared>>, String>;
 
-impl Preparer<'_> {
+impl Reads {
     /// Whether [`super::batch::Batch`] will extract and write `raw`: the same tests, in the
-    /// same order, as its upsert.
+    /// same order, as its upsert (which decides on its own: a mismatch only costs time).
     fn will_write(&self, raw: &RawProfile) -> bool {
         !raw.profile_url.is_empty()
             && !self.consent.matches(&raw.profile_url, &raw.handle)

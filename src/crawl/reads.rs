@@ -11,7 +11,6 @@ use url::Url;
 
 use super::batch::{TaskOutcome, read_task};
 use super::frontier::Task;
-use super::prepare::Preparer;
 use super::run::in_shard;
 use crate::config::Config;
 use crate::consent::OptOuts;
@@ -21,6 +20,8 @@ use crate::net::fetch::Fetcher;
 use crate::sources::ReadContext;
 use crate::sources::bluesky::batch::Batches;
 
+/// What every read of a crawl shares; also what prepares its creators ahead
+/// ([`super::prepare`]).
 pub(super) struct Reads {
     pub(super) fetcher: Fetcher,
     pub(super) config: Config,
@@ -57,15 +58,7 @@ async fn read(reads: &Reads, url: &Url, conditional: bool) -> TaskOutcome {
         known: &known,
         bluesky_batches: reads.bluesky_batches.as_ref(),
     };
-    let preparer = Preparer {
-        config: &reads.config,
-        index: &reads.index,
-        extractor: reads.extractor.clone(),
-        fields: reads.fields.clone(),
-        consent: &reads.consent,
-        shard,
-    };
-    read_task(url, &ctx, conditional, &preparer).await
+    read_task(url, &ctx, conditional, reads).await
 }
 
 /// The next finished read; `None` when none is running. A read that panicked panics here, as
