@@ -45,6 +45,7 @@ pub async fn read(url: &str, config: &Config) -> SourceOutput {
         read_in_full: &everyone,
         known: &|_| None,
         bluesky_batches: None,
+        peertube_hosts: &Default::default(),
     };
     scout::sources::read(&url::Url::parse(url).expect("url"), &ctx).await
 }
@@ -58,6 +59,7 @@ pub async fn read_feed_at(url: &str, config: &Config) -> SourceOutput {
         read_in_full: &everyone,
         known: &|_| None,
         bluesky_batches: None,
+        peertube_hosts: &Default::default(),
     };
     let resp = fetcher
         .get(&url::Url::parse(url).expect("url"))

@@ -39,6 +39,7 @@ async fn read_with(cfg: &Config, url: &str, in_full: bool) -> (SourceOutput, Fet
         read_in_full: if in_full { &all } else { &none },
         known: &|_| None,
         bluesky_batches: None,
+        peertube_hosts: &Default::default(),
     };
     let out = web::read(&Url::parse(url).unwrap(), &ctx).await;
     (out, fetcher)

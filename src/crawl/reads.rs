@@ -19,6 +19,7 @@ use crate::index::{CreatorIndex, Fields};
 use crate::net::fetch::Fetcher;
 use crate::sources::ReadContext;
 use crate::sources::bluesky::batch::Batches;
+use crate::sources::peertube::Instances;
 
 /// What every read of a crawl shares; also what prepares its creators ahead
 /// ([`super::prepare`]).
@@ -28,6 +29,7 @@ pub(super) struct Reads {
     /// A handle on the crawl's index (the same reader: the loop's reloads are seen here).
     pub(super) index: CreatorIndex,
     pub(super) bluesky_batches: Option<Batches>,
+    pub(super) peertube_hosts: Instances,
     pub(super) shard: Option<(u64, u64)>,
     pub(super) extractor: Arc<Extractor>,
     pub(super) fields: Arc<Fields>,
@@ -57,6 +59,7 @@ async fn read(reads: &Reads, url: &Url, conditional: bool) -> TaskOutcome {
         read_in_full: &wants,
         known: &known,
         bluesky_batches: reads.bluesky_batches.as_ref(),
+        peertube_hosts: &reads.peertube_hosts,
     };
     read_task(url, &ctx, conditional, reads).await
 }

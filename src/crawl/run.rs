@@ -171,6 +171,7 @@ pub async fn crawl(
 
     let reads = Arc::new(Reads {
         bluesky_batches: super::refresh::bluesky_batches(config, index, &opts)?,
+        peertube_hosts: Default::default(),
         fetcher,
         config: config.clone(),
         index: index.clone(),

@@ -43,6 +43,8 @@ pub struct ReadContext<'a> {
     /// A refresh's Bluesky accounts, read 25 at a time through the AppView's batch endpoints
     /// ([`bluesky::batch`]); `None` reads each account on its own.
     pub bluesky_batches: Option<&'a bluesky::batch::Batches>,
+    /// Which hosts this crawl found to run PeerTube (or not), so that each is asked once.
+    pub peertube_hosts: &'a peertube::Instances,
 }
 
 impl ReadContext<'_> {

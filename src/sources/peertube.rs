@@ -13,11 +13,16 @@
 //! Not every `/c/NAME` is PeerTube. The actor must answer as PeerTube JSON; anything else is
 //! read as a web page. After a 404, one probe of `api/v1/config` tells "no such channel on a
 //! PeerTube instance" (reported, so a refresh can mark it gone) from "not PeerTube" (web).
+//! The answer is remembered per host for the crawl ([`Instances`]): the other `/c/` pages of a
+//! host that is not PeerTube are read as web pages straight away.
 //!
 //! Consent: only public videos are indexed (unlisted, private and internal ones are left
 //! out); an account or channel the instance does not show (blocked, deleted) answers 404.
 
+pub mod instances;
 pub mod parse;
+
+pub use instances::Instances;
 
 use serde_json::Value;
 use url::Url;
@@ -89,16 +94,34 @@ fn fetch_problem(e: &FetchError) -> Problem {
     Problem::new(e.url(), e.kind(), e.to_string())
 }
 
-/// Does `base` run PeerTube? One request to `api/v1/config`.
+/// Does `base` run PeerTube? One request to `api/v1/config` per host and crawl.
 async fn is_peertube(base: &Url, ctx: &ReadContext<'_>) -> bool {
-    let Some(u) = api_url(base, &["api", "v1", "config"], &[]) else {
-        return false;
-    };
-    matches!(get_json(ctx, &u).await, Ok(v) if parse::is_instance_config(&v))
+    ctx.peertube_hosts
+        .is_peertube(base, || probe_config(base, ctx))
+        .await
+}
+
+/// `None` when the answer says nothing about the host (network trouble, 5xx, 429).
+async fn probe_config(base: &Url, ctx: &ReadContext<'_>) -> Option<bool> {
+    let u = api_url(base, &["api", "v1", "config"], &[])?;
+    match get_json(ctx, &u).await {
+        Ok(v) => Some(parse::is_instance_config(&v)),
+        Err(JsonError::NotJson) => Some(false),
+        Err(JsonError::Fetch(FetchError::Status { status, .. }))
+            if (400..500).contains(&status) && status != 429 =>
+        {
+            Some(false)
+        }
+        Err(JsonError::Fetch(FetchError::Robots { .. })) => Some(false),
+        Err(JsonError::Fetch(_)) => None,
+    }
 }
 
 /// Read the account, channel or video's channel behind `url`.
 pub async fn read(url: &Url, base: &Url, target: &Target, ctx: &ReadContext<'_>) -> SourceOutput {
+    if ctx.peertube_hosts.known(base) == Some(false) {
+        return super::web::read(url, ctx).await;
+    }
     let host = base.host_str().unwrap_or_default().to_string();
     let (collection, name) = match target {
         Target::Account(n) => ("accounts", n.clone()),

@@ -70,6 +70,7 @@ async fn mastodon_pages_boosts_and_threads() {
         read_in_full: &nobody,
         known: &|_| None,
         bluesky_batches: None,
+        peertube_hosts: &Default::default(),
     };
     let out = scout::sources::read(&url::Url::parse(&s.url("/@paged")).unwrap(), &ctx).await;
     assert!(out.profiles.is_empty() && out.problems.is_empty());

@@ -201,6 +201,75 @@ async fn a_c_path_on_another_site_is_a_web_page() {
     assert_eq!(p.followers, Some(2140));
 }
 
+/// A host that is not PeerTube is asked once per crawl, not for every `/c/` page on it; a
+/// PeerTube host's answer is remembered too (a second missing channel costs one request).
+#[tokio::test]
+async fn each_host_is_probed_for_peertube_once() {
+    use crate::crawler_server::{Reply, lo};
+    let page =
+        std::fs::read_to_string(common::fixtures().join("peertube/not_peertube/c/mira_makes"))
+            .unwrap();
+    let shop = crate::crawler_server::Hostile::start(lo(1), move |hit, _| {
+        match hit.path.strip_prefix("/c/") {
+            Some(name) => Reply::html(&page.replace("mira_makes", name)),
+            None => Reply::not_found(),
+        }
+    })
+    .await;
+    let instance = crate::crawler_server::Hostile::start(lo(1), |hit, _| {
+        if hit.path == "/api/v1/config" {
+            Reply::ok(
+                "application/json",
+                br#"{"instance":{"name":"t"},"serverVersion":"7.0.0"}"#,
+            )
+        } else {
+            Reply::not_found()
+        }
+    })
+    .await;
+    let cfg = config_for(&format!("http://{}", shop.addr));
+    let fetcher = scout::net::Fetcher::new(&cfg.crawl).unwrap();
+    let ctx = scout::sources::ReadContext {
+        fetcher: &fetcher,
+        config: &cfg,
+        read_in_full: &|_| true,
+        known: &|_| None,
+        bluesky_batches: None,
+        peertube_hosts: &Default::default(),
+    };
+    for name in ["mira_makes", "kiln_notes", "glaze_lab"] {
+        let out = scout::sources::read(&shop.url(&format!("/c/{name}")), &ctx).await;
+        assert!(out.problems.is_empty(), "{:?}", out.problems);
+        assert_eq!(out.profiles[0].platform, Some(Platform::Web));
+        assert!(out.profiles[0].profile_url.ends_with(&format!("/c/{name}")));
+        assert_eq!(out.profiles[0].followers, Some(2140));
+    }
+    let api: Vec<String> = shop
+        .hits()
+        .into_iter()
+        .map(|h| h.path)
+        .filter(|p| p.starts_with("/api/"))
+        .collect();
+    assert_eq!(
+        api,
+        ["/api/v1/video-channels/mira_makes", "/api/v1/config"],
+        "only the first page pays the two lookups"
+    );
+    assert_eq!(shop.hits_for("/c/glaze_lab"), 1);
+
+    for name in ["gone_one", "gone_two"] {
+        let out = scout::sources::read(&instance.url(&format!("/c/{name}")), &ctx).await;
+        assert_eq!(kinds(&out), ["http_404"]);
+        assert!(
+            out.problems[0].detail.contains("PeerTube"),
+            "{:?}",
+            out.problems
+        );
+    }
+    assert_eq!(instance.hits_for("/api/v1/config"), 1);
+    assert_eq!(instance.hits_for("/api/v1/video-channels/gone_two"), 1);
+}
+
 /// `scout demo` crawls the world's PeerTube channel and its "cycling" search shows it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_crawl_indexes_and_finds_the_peertube_channel() {
