@@ -34,8 +34,8 @@ use super::constants::{
 };
 use super::focus::QueryFocus;
 use super::table::{SegmentSignals, signals_at};
+use super::word_freqs::WordFreqs;
 use crate::error::Result;
-use crate::index::post_terms::stem_token;
 use crate::index::{CreatorIndex, Fields};
 use crate::model::RawProfile;
 
@@ -118,6 +118,7 @@ pub fn learn(
     focus: &QueryFocus,
     lang: Option<&str>,
     feedback: &[(RawProfile, Vec<f64>)],
+    freqs: &WordFreqs,
 ) -> Vec<(String, f64)> {
     // By word number: (sum of per-creator shares, creators using it).
     let mut vocabulary = Vocabulary::default();
@@ -159,7 +160,7 @@ pub fn learn(
         .ceil()
         .max(FEEDBACK_MIN_CREATORS as f64);
     let f = &index.fields;
-    let mut population = Population::of(index, searcher, lang);
+    let mut population = Population::of(index, searcher, lang, freqs);
     let mut terms: Vec<(String, f64)> = vocabulary
         .words
         .into_iter()
@@ -190,14 +191,20 @@ pub fn learn(
 /// The creators a group's words are compared with: those writing its language when the
 /// language has a stemming field (a word common in Spanish is not distinctive of a Spanish
 /// niche, and the field's stop words have no stem), else every creator.
-struct Population {
+struct Population<'a> {
     /// (language code, its stemming analyser, creators writing it)
     lang: Option<(&'static str, tantivy::tokenizer::TextAnalyzer, f64)>,
     all: f64,
+    freqs: &'a WordFreqs,
 }
 
-impl Population {
-    fn of(index: &CreatorIndex, searcher: &Searcher, lang: Option<&str>) -> Population {
+impl<'a> Population<'a> {
+    fn of(
+        index: &CreatorIndex,
+        searcher: &Searcher,
+        lang: Option<&str>,
+        freqs: &'a WordFreqs,
+    ) -> Population<'a> {
         let f = &index.fields;
         let all = searcher.num_docs().max(1) as f64;
         let lang = lang.and_then(|l| {
@@ -208,7 +215,7 @@ impl Population {
                 .unwrap_or(0);
             (n > 0).then_some((*code, analyzer, n as f64))
         });
-        Population { lang, all }
+        Population { lang, all, freqs }
     }
 
     /// How many creators the population holds.
@@ -219,18 +226,14 @@ impl Population {
     /// The share of the population using `token` in its posts (at least one creator's
     /// worth); `None` for a stop word of the population's language.
     fn share_using(&mut self, f: &Fields, searcher: &Searcher, token: &str) -> Option<f64> {
-        let (term, n) = match &mut self.lang {
-            Some((code, analyzer, n)) => {
-                let mut stream = analyzer.token_stream(token);
-                let stem = stream.next()?.text.clone();
-                (
-                    Term::from_field_text(f.post_terms, &stem_token(code, &stem)),
-                    *n,
-                )
-            }
-            None => (Term::from_field_text(f.post_terms, token), self.all),
+        let (stemming, n) = match &mut self.lang {
+            Some((code, analyzer, n)) => (Some((*code, analyzer)), *n),
+            None => (None, self.all),
         };
-        let df = searcher.doc_freq(&term).unwrap_or(0).max(1) as f64;
+        let df = self
+            .freqs
+            .creators_using(searcher, f.post_terms, stemming, token)?
+            .max(1) as f64;
         Some((df / n).min(1.0))
     }
 }
@@ -325,6 +328,7 @@ pub fn focus_and_widen(
     text: Option<Box<dyn Query>>,
     top: &[(f32, DocAddress)],
     tables: &[Arc<SegmentSignals>],
+    freqs: &WordFreqs,
     retrieve: impl FnOnce(Box<dyn Query>, Box<dyn Query>) -> Result<Retrieved>,
 ) -> Result<Focused> {
     let mut out = Focused {
@@ -368,7 +372,7 @@ pub fn focus_and_widen(
         let scores = qf.post_scores(searcher, &addrs, &posts, &glangs)?;
         let raws = read_feedback(searcher, addrs)?;
         let fb: Vec<(RawProfile, Vec<f64>)> = raws.into_iter().zip(scores).collect();
-        groups.push(learn(index, searcher, &qf, lang, &fb));
+        groups.push(learn(index, searcher, &qf, lang, &fb, freqs));
     }
     let terms = merge(groups);
     let Some(text) = text.filter(|_| !terms.is_empty()) else {

@@ -21,6 +21,7 @@ pub(crate) mod seek;
 pub mod synonym_cache;
 pub mod table;
 pub(crate) mod widened;
+pub mod word_freqs;
 
 use crate::consent::OptOuts;
 use std::sync::{Arc, Mutex};
@@ -60,6 +61,8 @@ pub struct Ranker {
     synonyms: Arc<synonym_cache::SynonymCache>,
     /// The hard filters' bitsets, by segment (see [`prefilter`]).
     filter_bits: prefilter::FilterCache,
+    /// Document frequencies of the words expansion learning compares (see [`word_freqs`]).
+    word_freqs: word_freqs::WordFreqs,
     /// The opt-out list, normalised once.
     consent: OptOuts,
 }
@@ -83,6 +86,7 @@ impl Ranker {
             signals: table::SignalCache::default(),
             synonyms: Arc::default(),
             filter_bits: prefilter::FilterCache::default(),
+            word_freqs: Default::default(),
             consent: OptOuts::new(&config.consent.opt_out),
         })
     }

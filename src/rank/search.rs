@@ -193,6 +193,7 @@ pub(super) fn search(
         text_again,
         &first.1,
         &tables,
+        &r.word_freqs,
         |widened_query, expansion_only| match &first_all {
             Some(all) => Ok(widened::merged_top(all, &run_all(expansion_only)?, wanted)),
             None => run(Some(widened_query)),

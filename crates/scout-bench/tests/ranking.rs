@@ -213,6 +213,8 @@ fn query_focus_cost() {
                 Some(q.box_clone()),
                 &top,
                 &tables,
+                // Empty: the document frequencies are looked up, as after a commit.
+                &Default::default(),
                 |text, _| {
                     Ok(searcher
                         .search(&text, &(Count, TopDocs::with_limit(400).order_by_score()))
