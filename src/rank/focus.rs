@@ -207,38 +207,45 @@ impl QueryFocus {
         let total: f64 = self.words.iter().map(|w| w.weight).sum();
         let syn_at = self.words.len();
         let fb_at = syn_at + self.synonyms.iter().map(Vec::len).sum::<usize>();
+        let score = |i: usize, p: usize| {
+            let has = |w: usize| matches.has(w, i, p);
+            let typed = if total > 0.0 {
+                let got: f64 = (0..self.words.len())
+                    .filter(|&w| has(w))
+                    .map(|w| self.words[w].weight)
+                    .sum();
+                got / total
+            } else {
+                0.0
+            };
+            let mut at = syn_at;
+            let mut syn: f64 = 0.0;
+            for s in &self.synonyms {
+                if (at..at + s.len()).all(has) {
+                    syn = SYNONYM_FOCUS;
+                }
+                at += s.len();
+            }
+            let missed: f64 = self
+                .feedback
+                .iter()
+                .enumerate()
+                .filter(|(e, _)| has(fb_at + e))
+                .map(|(_, w)| 1.0 - FEEDBACK_FOCUS_WEIGHT * w.weight)
+                .product();
+            typed.max(syn).max(1.0 - missed)
+        };
+        // A post no word matches scores 0 (nothing typed, no synonym whole, nothing missed):
+        // only the posts some word matches are scored. Most candidates' posts are not on
+        // the query, so this is a few posts per creator, not all of them times every word.
         Ok((0..docs.len())
             .map(|i| {
-                (0..posts[i] as usize)
-                    .map(|p| {
-                        let has = |w: usize| matches.has(w, i, p);
-                        let typed = if total > 0.0 {
-                            let got: f64 = (0..self.words.len())
-                                .filter(|&w| has(w))
-                                .map(|w| self.words[w].weight)
-                                .sum();
-                            got / total
-                        } else {
-                            0.0
-                        };
-                        let mut at = syn_at;
-                        let mut syn: f64 = 0.0;
-                        for s in &self.synonyms {
-                            if (at..at + s.len()).all(has) {
-                                syn = SYNONYM_FOCUS;
-                            }
-                            at += s.len();
-                        }
-                        let missed: f64 = self
-                            .feedback
-                            .iter()
-                            .enumerate()
-                            .filter(|(e, _)| has(fb_at + e))
-                            .map(|(_, w)| 1.0 - FEEDBACK_FOCUS_WEIGHT * w.weight)
-                            .product();
-                        typed.max(syn).max(1.0 - missed)
-                    })
-                    .collect()
+                let n = posts[i] as usize;
+                let mut out = vec![0.0; n];
+                for p in matches.matched_posts(all.len(), i) {
+                    out[p] = score(i, p);
+                }
+                out
             })
             .collect())
     }
@@ -336,6 +343,23 @@ impl PostMatches {
     fn has(&self, w: usize, doc: usize, post: usize) -> bool {
         let at = (w * self.docs + doc) * self.blocks + post / 64;
         self.bits[at] & (1 << (post % 64)) != 0
+    }
+
+    /// The posts of `doc` that any of the first `words` words matches, in order (only posts
+    /// below the document's count are ever set).
+    fn matched_posts(&self, words: usize, doc: usize) -> impl Iterator<Item = usize> + '_ {
+        (0..self.blocks).flat_map(move |b| {
+            let mut any = (0..words)
+                .map(|w| self.bits[(w * self.docs + doc) * self.blocks + b])
+                .fold(0u64, |a, x| a | x);
+            std::iter::from_fn(move || {
+                (any != 0).then(|| {
+                    let bit = any.trailing_zeros() as usize;
+                    any &= any - 1;
+                    b * 64 + bit
+                })
+            })
+        })
     }
 }
 
