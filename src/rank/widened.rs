@@ -73,15 +73,13 @@ impl SegmentCollector for AllScoresSegment {
 /// The number of matches and the best `k`, best first, equal scores in index order (as
 /// tantivy's `TopDocs` orders them).
 pub(crate) fn top(matches: &Matches, k: usize) -> (usize, Vec<(f32, DocAddress)>) {
-    let all: Vec<(f32, DocAddress)> = matches
-        .iter()
-        .enumerate()
-        .flat_map(|(s, hits)| {
-            hits.iter()
-                .map(move |&(d, score)| (score, DocAddress::new(s as u32, d)))
-        })
-        .collect();
-    best(all, k)
+    let mut best = Best::new(k);
+    for (s, hits) in matches.iter().enumerate() {
+        for &(d, score) in hits {
+            best.push(score, DocAddress::new(s as u32, d));
+        }
+    }
+    best.finish()
 }
 
 /// [`top`] of every document of `text` or `expansion`, scored by the sum of both (merged in
@@ -92,10 +90,7 @@ pub(crate) fn merged_top(
     k: usize,
 ) -> (usize, Vec<(f32, DocAddress)>) {
     let n = text.len().max(expansion.len());
-    let longest = (0..n)
-        .map(|s| text.get(s).map_or(0, Vec::len) + expansion.get(s).map_or(0, Vec::len))
-        .sum();
-    let mut all = Vec::with_capacity(longest);
+    let mut best = Best::new(k);
     for s in 0..n {
         let at = |d: DocId| DocAddress::new(s as u32, d);
         let a = text.get(s).map_or(&[][..], Vec::as_slice);
@@ -104,35 +99,78 @@ pub(crate) fn merged_top(
         while i < a.len() && j < b.len() {
             let ((da, sa), (db, sb)) = (a[i], b[j]);
             if da == db {
-                all.push((sa + sb, at(da)));
+                best.push(sa + sb, at(da));
                 i += 1;
                 j += 1;
             } else if da < db {
-                all.push((sa, at(da)));
+                best.push(sa, at(da));
                 i += 1;
             } else {
-                all.push((sb, at(db)));
+                best.push(sb, at(db));
                 j += 1;
             }
         }
-        all.extend(a[i..].iter().map(|&(d, sc)| (sc, at(d))));
-        all.extend(b[j..].iter().map(|&(d, sc)| (sc, at(d))));
+        for &(d, sc) in a[i..].iter().chain(&b[j..]) {
+            best.push(sc, at(d));
+        }
     }
-    best(all, k)
+    best.finish()
 }
 
-/// The count of `all` and its best `k`, best first, equal scores in index order.
-fn best(mut all: Vec<(f32, DocAddress)>, k: usize) -> (usize, Vec<(f32, DocAddress)>) {
-    let total = all.len();
-    let order = |a: &(f32, DocAddress), b: &(f32, DocAddress)| {
-        b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
-    };
-    if k > 0 && k < all.len() {
-        all.select_nth_unstable_by(k - 1, order);
-        all.truncate(k);
+/// Best first; equal scores in index order.
+fn order(a: &(f32, DocAddress), b: &(f32, DocAddress)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+}
+
+/// The count of the matches pushed and the best `k` of them. Tens of thousands of matches
+/// stream through a buffer of 2k: when it fills, it is cut to its best `k`, and the `k`-th
+/// of those is a bar no later match below it can pass (it would rank after `k` others).
+struct Best {
+    k: usize,
+    total: usize,
+    buf: Vec<(f32, DocAddress)>,
+    bar: Option<(f32, DocAddress)>,
+}
+
+impl Best {
+    fn new(k: usize) -> Best {
+        Best {
+            k,
+            total: 0,
+            buf: Vec::with_capacity(2 * k.max(1)),
+            bar: None,
+        }
     }
-    all.sort_unstable_by(order);
-    (total, all)
+
+    #[inline]
+    fn push(&mut self, score: f32, addr: DocAddress) {
+        self.total += 1;
+        let hit = (score, addr);
+        if self.k == 0 || self.bar.is_some_and(|bar| order(&hit, &bar).is_ge()) {
+            return;
+        }
+        self.buf.push(hit);
+        if self.buf.len() >= 2 * self.k {
+            self.cut();
+            self.bar = self.buf.last().copied();
+        }
+    }
+
+    fn cut(&mut self) {
+        if self.buf.len() > self.k {
+            self.buf.select_nth_unstable_by(self.k - 1, order);
+            // The k-th best is now last, the better ones before it.
+            self.buf.truncate(self.k);
+        }
+    }
+
+    fn finish(mut self) -> (usize, Vec<(f32, DocAddress)>) {
+        if self.k > 0 {
+            self.cut();
+        }
+        self.buf.sort_unstable_by(order);
+        (self.total, self.buf)
+    }
 }
 
 #[cfg(test)]
@@ -159,6 +197,32 @@ mod tests {
         let (total, best) = merged_top(&text, &exp, 2);
         assert_eq!(total, 5);
         assert_eq!(best, vec![(3.0, at(1, 0)), (2.0, at(0, 1))]);
+    }
+
+    #[test]
+    fn streaming_through_the_buffer_keeps_the_exact_best() {
+        // Many ties and more matches than the buffer holds, in several segments.
+        let m: Matches = (0..3)
+            .map(|s| {
+                (0..5_000u32)
+                    .map(|d| (d, ((d * 7 + s * 13) % 97) as f32 / 4.0))
+                    .collect()
+            })
+            .collect();
+        for k in [1, 7, 400, 20_000] {
+            let mut naive: Vec<(f32, DocAddress)> = m
+                .iter()
+                .enumerate()
+                .flat_map(|(s, h)| {
+                    h.iter()
+                        .map(move |&(d, x)| (x, DocAddress::new(s as u32, d)))
+                })
+                .collect();
+            naive.sort_by(order);
+            naive.truncate(k);
+            assert_eq!(top(&m, k), (15_000, naive), "k = {k}");
+        }
+        assert_eq!(top(&m, 0), (15_000, vec![]));
     }
 
     #[test]
