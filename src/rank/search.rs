@@ -128,7 +128,7 @@ pub(super) fn search(
     } else {
         match retrieve::text_query_cached(
             index.tantivy(),
-            &retrieve::text_fields(f),
+            &retrieve::text_fields_for(f, filters.lang.as_deref()),
             &req.query,
             &synonyms,
             Some(&r.synonyms),
