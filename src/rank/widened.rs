@@ -146,7 +146,12 @@ impl Best {
     fn push(&mut self, score: f32, addr: DocAddress) {
         self.total += 1;
         let hit = (score, addr);
-        if self.k == 0 || self.bar.is_some_and(|bar| order(&hit, &bar).is_ge()) {
+        if let Some(bar) = self.bar {
+            // Most matches are plainly below the bar: one float comparison.
+            if score < bar.0 || order(&hit, &bar).is_ge() {
+                return;
+            }
+        } else if self.k == 0 {
             return;
         }
         self.buf.push(hit);
