@@ -115,6 +115,15 @@ pub(crate) fn raw_profile(seed: u64, i: u64) -> RawProfile {
     }
 }
 
+/// A new index in a temporary folder (deleted with the guard) holding creators `range` of
+/// world `seed`.
+pub(crate) fn index(seed: u64, range: std::ops::Range<u64>) -> (tempfile::TempDir, CreatorIndex) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    add(dir.path(), seed, range).expect("generated creators indexed");
+    let index = CreatorIndex::open_existing(dir.path()).expect("index just written");
+    (dir, index)
+}
+
 /// Creators `range` of world `seed`, extracted and upserted into the index at `dir`, committed.
 pub(crate) fn add(dir: &Path, seed: u64, range: std::ops::Range<u64>) -> crate::Result<()> {
     let index = CreatorIndex::open_or_create(dir)?;

@@ -317,7 +317,6 @@ pub fn combine(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::CreatorIndex;
     use tantivy::collector::{Count, TopDocs};
 
     /// With a `lang` filter the other languages' stemmed fields are left out: every query of
@@ -325,9 +324,7 @@ mod tests {
     /// scores (to the bit) and the same count.
     #[test]
     fn a_language_filter_drops_only_clauses_that_cannot_match() {
-        let dir = tempfile::tempdir().unwrap();
-        crate::testgen::add(dir.path(), 5, 0..200).unwrap();
-        let index = CreatorIndex::open_existing(dir.path()).unwrap();
+        let (_dir, index) = crate::testgen::index(5, 0..200);
         let f = &index.fields;
         let searcher = index.searcher();
         let mut matched = std::collections::BTreeMap::new();

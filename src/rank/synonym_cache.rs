@@ -489,9 +489,7 @@ mod tests {
 
     #[test]
     fn cached_synonyms_give_the_same_matches_and_scores() {
-        let dir = tempfile::tempdir().unwrap();
-        crate::testgen::add(dir.path(), 5, 0..150).unwrap();
-        let index = CreatorIndex::open_existing(dir.path()).unwrap();
+        let (dir, index) = crate::testgen::index(5, 0..150);
         let cache = Arc::new(SynonymCache::default());
         // Cold, then warm: identical to the uncached query both times.
         for _ in 0..2 {

@@ -180,16 +180,13 @@ impl SignalCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::CreatorIndex;
     use crate::index::doc::RecordOnly;
 
     /// Every creator's table entry is exactly what its stored record says, so scoring from
     /// the table is scoring from the record.
     #[test]
     fn table_matches_the_stored_records() {
-        let dir = tempfile::tempdir().unwrap();
-        crate::testgen::add(dir.path(), 11, 0..120).unwrap();
-        let index = CreatorIndex::open_existing(dir.path()).unwrap();
+        let (_dir, index) = crate::testgen::index(11, 0..120);
         let searcher = index.searcher();
         let cache = SignalCache::default();
         let tables = cache.for_searcher(&searcher);
