@@ -343,7 +343,7 @@ pub fn focus_and_widen(
     let posts_of = |a: &DocAddress| signals_at(tables, *a).map_or(0, |s| s.posts_indexed);
     let lang_of = |a: &DocAddress| signals_at(tables, *a).and_then(|s| s.language.as_deref());
     let f = &index.fields;
-    let Some(qf) = QueryFocus::build(index.tantivy(), f, searcher, query, synonyms) else {
+    let Some(qf) = QueryFocus::build(index.tantivy(), f, searcher, query, synonyms, freqs) else {
         // No word of the query in anyone's posts.
         out.focus = Some(vec![0.0; top.len()]);
         return Ok(out);

@@ -27,6 +27,7 @@ use tantivy::{DocAddress, DocSet, Searcher, Term};
 use super::constants::{FEEDBACK_FOCUS_WEIGHT, SYNONYM_FOCUS};
 use super::retrieve::analyse_positions;
 use super::table::{SegmentSignals, signals_at};
+use super::word_freqs::WordFreqs;
 use crate::error::{Error, Result};
 use crate::index::Fields;
 use crate::index::post_terms::stem_token;
@@ -95,18 +96,18 @@ fn synonym_words(index: &tantivy::Index, f: &Fields, synonym: &str) -> Vec<Vec<T
 /// Synonyms whose analysed forms [`synonym_words`] keeps at most.
 const SYNONYM_MEMO_ENTRIES: usize = 10_000;
 
-fn doc_freq(searcher: &Searcher, forms: &[Term]) -> u64 {
+fn doc_freq(searcher: &Searcher, freqs: &WordFreqs, forms: &[Term]) -> u64 {
     forms
         .iter()
-        .map(|t| searcher.doc_freq(t).unwrap_or(0))
+        .map(|t| freqs.doc_freq(searcher, t))
         .max()
         .unwrap_or(0)
 }
 
 /// Inverse document frequency (BM25's), `None` for a word no creator uses.
-fn idf(searcher: &Searcher, forms: &[Term]) -> Option<f64> {
+fn idf(searcher: &Searcher, freqs: &WordFreqs, forms: &[Term]) -> Option<f64> {
     let n = searcher.num_docs() as f64;
-    let df = doc_freq(searcher, forms) as f64;
+    let df = doc_freq(searcher, freqs, forms) as f64;
     (df > 0.0).then(|| (1.0 + (n - df + 0.5) / (df + 0.5)).ln())
 }
 
@@ -118,17 +119,19 @@ impl QueryFocus {
         searcher: &Searcher,
         query: &str,
         synonyms: &[String],
+        freqs: &WordFreqs,
     ) -> Option<QueryFocus> {
         let words: Vec<Word> = words_of(index, f, query)
             .into_iter()
-            .filter_map(|forms| idf(searcher, &forms).map(|weight| Word { forms, weight }))
+            .filter_map(|forms| idf(searcher, freqs, &forms).map(|weight| Word { forms, weight }))
             .collect();
         let synonyms: Vec<Vec<Word>> = synonyms
             .iter()
             .filter_map(|s| {
                 let ws = synonym_words(index, f, s);
                 // A word of it no creator uses: the synonym cannot match.
-                let all_used = !ws.is_empty() && ws.iter().all(|w| doc_freq(searcher, w) > 0);
+                let all_used =
+                    !ws.is_empty() && ws.iter().all(|w| doc_freq(searcher, freqs, w) > 0);
                 all_used.then(|| {
                     ws.into_iter()
                         .map(|forms| Word { forms, weight: 1.0 })
@@ -376,8 +379,15 @@ pub fn for_candidates(
     if query.trim().is_empty() {
         return Ok(None);
     }
-    let Some(q) = QueryFocus::build(index.tantivy(), &index.fields, searcher, query, synonyms)
-    else {
+    let freqs = WordFreqs::default();
+    let Some(q) = QueryFocus::build(
+        index.tantivy(),
+        &index.fields,
+        searcher,
+        query,
+        synonyms,
+        &freqs,
+    ) else {
         return Ok(Some(vec![0.0; top.len()]));
     };
     let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();

@@ -22,7 +22,8 @@ use crate::index::post_terms::stem_token;
 const MAX_ENTRIES: usize = 200_000;
 
 /// (language code or "", U+0001, neutral token) → its `post_terms` document frequency in the
-/// segment; `None` for a stop word of the language (no stem).
+/// segment; `None` for a stop word of the language (no stem). A term looked up as such
+/// ([`WordFreqs::doc_freq`]) is keyed (U+0002, field number, U+0002, text).
 type Segment = HashMap<String, Option<u32>>;
 
 #[derive(Default)]
@@ -34,6 +35,56 @@ pub struct WordFreqs {
 pub(crate) type Stemming<'a> = Option<(&'static str, &'a mut TextAnalyzer)>;
 
 impl WordFreqs {
+    /// Tantivy's document frequency of the text term `term` over `searcher`'s segments, as
+    /// `Searcher::doc_freq` gives it. Query focus weighs each form of the query's words and
+    /// of its synonyms by it: dozens of terms per query, the same ones query after query.
+    pub(crate) fn doc_freq(&self, searcher: &Searcher, term: &Term) -> u64 {
+        let Ok(text) = std::str::from_utf8(term.serialized_value_bytes()) else {
+            return searcher.doc_freq(term).unwrap_or(0);
+        };
+        let key = format!("\u{2}{}\u{2}{text}", term.field().field_id());
+        self.cached(searcher, &key, |reader| {
+            Some(
+                reader
+                    .inverted_index(term.field())
+                    .ok()
+                    .and_then(|i| i.doc_freq(term).ok())
+                    .unwrap_or(0),
+            )
+        })
+        .unwrap_or(0)
+    }
+
+    /// The sum over `searcher`'s segments of `lookup`'s answer for `key`, each segment's
+    /// remembered; `None` when a segment's is.
+    fn cached(
+        &self,
+        searcher: &Searcher,
+        key: &str,
+        mut lookup: impl FnMut(&tantivy::SegmentReader) -> Option<u32>,
+    ) -> Option<u64> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.1 > MAX_ENTRIES {
+            *state = Default::default();
+        }
+        let (segments, entries) = &mut *state;
+        let mut total = 0u64;
+        for reader in searcher.segment_readers() {
+            let segment = segments.entry(reader.segment_id()).or_default();
+            let df = match segment.get(key) {
+                Some(df) => *df,
+                None => {
+                    let df = lookup(reader);
+                    segment.insert(key.to_owned(), df);
+                    *entries += 1;
+                    df
+                }
+            };
+            total += u64::from(df?);
+        }
+        Some(total)
+    }
+
     /// Creators of `searcher` whose posts use `token` (a neutral token; with `stemming`, its
     /// stem in that language); `None` when the language drops it as a stop word.
     pub(crate) fn creators_using(
@@ -48,40 +99,23 @@ impl WordFreqs {
             stemming.as_ref().map_or("", |(code, _)| *code)
         );
         let mut term: Option<Option<Term>> = None;
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.1 > MAX_ENTRIES {
-            *state = Default::default();
-        }
-        let (segments, entries) = &mut *state;
-        let mut total = 0u64;
-        for reader in searcher.segment_readers() {
-            let segment = segments.entry(reader.segment_id()).or_default();
-            let df = match segment.get(&key) {
-                Some(df) => *df,
-                None => {
-                    let term = term.get_or_insert_with(|| match stemming.as_mut() {
-                        Some((code, analyzer)) => {
-                            let mut stream = analyzer.token_stream(token);
-                            let stem = stream.next()?.text.clone();
-                            Some(Term::from_field_text(field, &stem_token(code, &stem)))
-                        }
-                        None => Some(Term::from_field_text(field, token)),
-                    });
-                    let df = term.as_ref().map(|t| {
-                        reader
-                            .inverted_index(field)
-                            .ok()
-                            .and_then(|i| i.doc_freq(t).ok())
-                            .unwrap_or(0)
-                    });
-                    segment.insert(key.clone(), df);
-                    *entries += 1;
-                    df
+        self.cached(searcher, &key, |reader| {
+            let term = term.get_or_insert_with(|| match stemming.as_mut() {
+                Some((code, analyzer)) => {
+                    let mut stream = analyzer.token_stream(token);
+                    let stem = stream.next()?.text.clone();
+                    Some(Term::from_field_text(field, &stem_token(code, &stem)))
                 }
-            };
-            total += u64::from(df?);
-        }
-        Some(total)
+                None => Some(Term::from_field_text(field, token)),
+            });
+            term.as_ref().map(|t| {
+                reader
+                    .inverted_index(field)
+                    .ok()
+                    .and_then(|i| i.doc_freq(t).ok())
+                    .unwrap_or(0)
+            })
+        })
     }
 }
 
@@ -131,5 +165,13 @@ mod tests {
         let three = add(&mut writer, &["crimp"]);
         assert_eq!(freqs.creators_using(&three, words, None, "crimp"), Some(4));
         assert_eq!(freqs.creators_using(&two, words, None, "crimp"), Some(3));
+        // A term looked up as such: tantivy's own answer, for either searcher, and apart
+        // from the word of the same text above.
+        for (searcher, t) in [(&two, "en:crimp"), (&three, "en:crimp"), (&three, "crimp")] {
+            let term = Term::from_field_text(words, t);
+            let want = searcher.doc_freq(&term).unwrap();
+            assert_eq!(freqs.doc_freq(searcher, &term), want, "{t}");
+            assert_eq!(freqs.doc_freq(searcher, &term), want, "{t}, remembered");
+        }
     }
 }
