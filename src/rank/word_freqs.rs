@@ -8,6 +8,9 @@
 //! a term's document frequency in it (tantivy's, deleted documents included until a merge
 //! drops them, as BM25 counts them): entries are kept per segment, exact for any searcher, and
 //! all dropped when there are more than [`MAX_ENTRIES`].
+//!
+//! Query focus ([`super::focus`]) weighs each form of the query's words and synonyms by the
+//! same kind of frequency, through [`WordFreqs::doc_freq`].
 
 use std::collections::HashMap;
 use std::sync::Mutex;
