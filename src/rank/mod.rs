@@ -61,7 +61,8 @@ pub struct Ranker {
     synonyms: Arc<synonym_cache::SynonymCache>,
     /// The hard filters' bitsets, by segment (see [`prefilter`]).
     filter_bits: prefilter::FilterCache,
-    /// Document frequencies of the words expansion learning compares (see [`word_freqs`]).
+    /// Document frequencies of the words expansion learning and query focus look up (see
+    /// [`word_freqs`]).
     word_freqs: word_freqs::WordFreqs,
     /// The opt-out list, normalised once.
     consent: OptOuts,
