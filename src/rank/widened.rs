@@ -9,8 +9,7 @@
 //! ([`merged_top`]). The matches are the same and each score is the same sum (in another
 //! order: a float rounding at most).
 
-use tantivy::collector::sort_key::NaturalComparator;
-use tantivy::collector::{Collector, SegmentCollector, TopNComputer};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 /// Every match of a query, by segment, each segment's in document order.
@@ -118,34 +117,66 @@ pub(crate) fn merged_top(
     best.finish()
 }
 
-/// The count of the matches pushed and the best `k` of them, best first, equal scores in
-/// index order: tantivy's own top-k buffer (what `TopDocs` uses), which needs the matches in
-/// index order — segment by segment, each in document order, as both callers push them.
+/// Best first; equal scores in index order.
+fn order(a: &(f32, DocAddress), b: &(f32, DocAddress)) -> std::cmp::Ordering {
+    b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+}
+
+/// The count of the matches pushed and the best `k` of them. Tens of thousands of matches
+/// stream through a buffer of 2k: when it fills, it is cut to its best `k`, and the `k`-th
+/// of those is a bar no later match below it can pass (it would rank after `k` others).
+/// tantivy's `TopNComputer` is the same buffer; on the slowest benchmark query it measured 2–5 %
+/// slower than this one (the bar's plain float comparison first), so this one stays.
 struct Best {
+    k: usize,
     total: usize,
-    top: TopNComputer<Score, DocAddress, NaturalComparator>,
+    buf: Vec<(f32, DocAddress)>,
+    bar: Option<(f32, DocAddress)>,
 }
 
 impl Best {
     fn new(k: usize) -> Best {
         Best {
+            k,
             total: 0,
-            top: TopNComputer::new_with_comparator(k, NaturalComparator),
+            buf: Vec::with_capacity(2 * k.max(1)),
+            bar: None,
         }
     }
 
     #[inline]
-    fn push(&mut self, score: Score, addr: DocAddress) {
+    fn push(&mut self, score: f32, addr: DocAddress) {
         self.total += 1;
-        self.top.push(score, addr);
+        let hit = (score, addr);
+        if let Some(bar) = self.bar {
+            // Most matches are plainly below the bar: one float comparison.
+            if score < bar.0 || order(&hit, &bar).is_ge() {
+                return;
+            }
+        } else if self.k == 0 {
+            return;
+        }
+        self.buf.push(hit);
+        if self.buf.len() >= 2 * self.k {
+            self.cut();
+            self.bar = self.buf.last().copied();
+        }
     }
 
-    fn finish(self) -> (usize, Vec<(f32, DocAddress)>) {
-        let top = self.top.into_sorted_vec();
-        (
-            self.total,
-            top.into_iter().map(|d| (d.sort_key, d.doc)).collect(),
-        )
+    fn cut(&mut self) {
+        if self.buf.len() > self.k {
+            self.buf.select_nth_unstable_by(self.k - 1, order);
+            // The k-th best is now last, the better ones before it.
+            self.buf.truncate(self.k);
+        }
+    }
+
+    fn finish(mut self) -> (usize, Vec<(f32, DocAddress)>) {
+        if self.k > 0 {
+            self.cut();
+        }
+        self.buf.sort_unstable_by(order);
+        (self.total, self.buf)
     }
 }
 
@@ -194,7 +225,7 @@ mod tests {
                         .map(move |&(d, x)| (x, DocAddress::new(s as u32, d)))
                 })
                 .collect();
-            naive.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            naive.sort_by(order);
             naive.truncate(k);
             assert_eq!(top(&m, k), (15_000, naive), "k = {k}");
         }
