@@ -7,13 +7,14 @@
 //! that read the positions of every document holding all their words. Those clauses come from
 //! the taxonomy, not from the user: every query about the same niches brings the same ones.
 //!
-//! [`SynonymClauses`] stands for those clauses, in order, at the head of the text query's
-//! disjunction. Per segment it evaluates each clause with tantivy's own scorer once, and keeps
-//! the documents any of them matches with the sum of their scores, added in clause order from
-//! 0 — exactly the partial sum tantivy's union has accumulated for a document when it reaches
-//! the first clause after them (it adds a document's clause scores in clause order). Replayed
-//! in their place, the block gives the same documents and the same scores, to the bit; its
-//! cost estimate is the clauses' total, as the union's is, so query planning does not change.
+//! [`SynonymClauses`] stands for the disjunction of those clauses, in order (the text query's
+//! synonym half, beside the typed words' own disjunction: see [`super::retrieve`]). Per
+//! segment it evaluates each clause with tantivy's own scorer once, and keeps the documents
+//! any of them matches with the sum of their scores, added in clause order from 0 — exactly
+//! what tantivy's union of them computes (it adds a document's clause scores in clause
+//! order). Replayed in its place, the block gives the same documents and the same scores, to
+//! the bit; its cost estimate is the clauses' total, as the union's is, so query planning does
+//! not change.
 //!
 //! Entries belong to one searcher generation (BM25 statistics change with any segment); the
 //! last two generations are kept (a reload leaves older searchers in flight for a moment).
