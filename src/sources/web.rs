@@ -83,27 +83,29 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
     }
     let limit = ctx.config.crawl.max_post_pages;
     let links: Vec<Url> = parsed.post_links.into_iter().take(limit).collect();
-    let creator = parsed.canonical.clone();
-    let pages: Vec<Option<PostsParse>> = futures::stream::iter(links)
+    // Fetched concurrently, parsed together: one trip to the CPU pool per creator, not one per
+    // page. Each trip waits for a slot, wakes a pool thread and then the read; per page, that
+    // cost a crawl 15 % of its CPU (BENCHMARKS.md, issue 15, sixth pass).
+    let fetched: Vec<Fetched> = futures::stream::iter(links)
         .map(|link| {
-            let creator = creator.clone();
             let agent = agent.clone();
             async move {
                 let mut sink = SourceOutput::default();
-                let resp = fetch(&link, ctx, &mut sink).await;
-                match resp {
-                    Some(r) => Some(parse_posts_blocking(&r, &creator, &agent).await),
-                    None => Some(PostsParse {
-                        problems: sink.problems,
-                        ..Default::default()
-                    }),
+                match fetch(&link, ctx, &mut sink).await {
+                    Some(r) => Fetched::Page {
+                        html: r.text(),
+                        header: header_directives(&r, &agent),
+                        url: r.url,
+                    },
+                    None => Fetched::Failed(sink.problems),
                 }
             }
         })
         .buffered(POST_PAGE_CONCURRENCY)
         .collect()
         .await;
-    for page in pages.into_iter().flatten() {
+    let pages = parse_posts_blocking(fetched, &parsed.canonical).await;
+    for page in pages {
         out.problems.extend(page.problems);
         out.discovered.extend(page.discovered);
         if !page.directives.noindex {
@@ -157,22 +159,55 @@ async fn parse_profile_blocking(resp: &Response, agent: &str) -> ProfileParse {
         })
 }
 
-async fn parse_posts_blocking(resp: &Response, creator: &Url, agent: &str) -> PostsParse {
-    let html = resp.text();
-    let url = resp.url.clone();
+/// A post page as fetched: its HTML, or the problems of a failed fetch.
+enum Fetched {
+    Page {
+        html: String,
+        url: Url,
+        header: Directives,
+    },
+    Failed(Vec<Problem>),
+}
+
+/// Every post page of a creator parsed, in order, in one trip to the CPU pool. A page whose
+/// parser panics is reported as not parsed; the others are kept.
+async fn parse_posts_blocking(pages: Vec<Fetched>, creator: &Url) -> Vec<PostsParse> {
     let creator = creator.clone();
-    let header = header_directives(resp, agent);
-    let page_url = url.to_string();
-    super::cpu::run(move || parse_post_page(&html, &url, &creator, header))
-        .await
-        .unwrap_or_else(|e| PostsParse {
-            problems: vec![Problem::new(
-                page_url,
-                ProblemKind::ParseFailed,
-                e.to_string(),
-            )],
-            ..Default::default()
+    let urls: Vec<String> = pages
+        .iter()
+        .filter_map(|p| match p {
+            Fetched::Page { url, .. } => Some(url.to_string()),
+            Fetched::Failed(_) => None,
         })
+        .collect();
+    let parse = move || -> Vec<PostsParse> {
+        pages
+            .into_iter()
+            .map(|page| match page {
+                Fetched::Failed(problems) => PostsParse {
+                    problems,
+                    ..Default::default()
+                },
+                Fetched::Page { html, url, header } => {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        parse_post_page(&html, &url, &creator, header)
+                    }))
+                    .unwrap_or_else(|_| not_parsed(url.to_string(), "the page parser panicked"))
+                }
+            })
+            .collect()
+    };
+    super::cpu::run(parse).await.unwrap_or_else(|e| {
+        let e = e.to_string();
+        urls.into_iter().map(|u| not_parsed(u, &e)).collect()
+    })
+}
+
+fn not_parsed(url: String, why: &str) -> PostsParse {
+    PostsParse {
+        problems: vec![Problem::new(url, ProblemKind::ParseFailed, why.to_string())],
+        ..Default::default()
+    }
 }
 
 /// Posts from post pages replace inline copies of the same URL (the post page is fuller).
