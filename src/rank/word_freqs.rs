@@ -47,13 +47,7 @@ impl WordFreqs {
         };
         let key = format!("\u{2}{}\u{2}{text}", term.field().field_id());
         self.cached(searcher, &key, |reader| {
-            Some(
-                reader
-                    .inverted_index(term.field())
-                    .ok()
-                    .and_then(|i| i.doc_freq(term).ok())
-                    .unwrap_or(0),
-            )
+            Some(segment_doc_freq(reader, term))
         })
         .unwrap_or(0)
     }
@@ -111,15 +105,18 @@ impl WordFreqs {
                 }
                 None => Some(Term::from_field_text(field, token)),
             });
-            term.as_ref().map(|t| {
-                reader
-                    .inverted_index(field)
-                    .ok()
-                    .and_then(|i| i.doc_freq(t).ok())
-                    .unwrap_or(0)
-            })
+            term.as_ref().map(|t| segment_doc_freq(reader, t))
         })
     }
+}
+
+/// `term`'s document frequency in one segment (0 when it cannot be read).
+fn segment_doc_freq(reader: &tantivy::SegmentReader, term: &Term) -> u32 {
+    reader
+        .inverted_index(term.field())
+        .ok()
+        .and_then(|i| i.doc_freq(term).ok())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]
