@@ -88,10 +88,11 @@ pub fn to_document(
         .collect();
     tags.sort_unstable();
     d.add_text(f.hashtags, tags.join(" "));
-    d.add_pre_tokenized_text(
-        f.post_terms,
-        super::post_terms::of(raw, rec.language.as_deref()),
-    );
+    let words = super::post_terms::of(raw, rec.language.as_deref());
+    d.add_pre_tokenized_text(f.post_terms, words.terms);
+    // Stored values are written in the order they are added: this one before the record
+    // and the raw profile, so `PostWordsOnly` stops reading before them.
+    d.add_text(f.post_words, words.neutral);
     d.add_text(
         f.themes,
         format!(
@@ -158,16 +159,21 @@ pub struct RecordOnly {
     pub record: Option<CreatorRecord>,
 }
 
-/// The `record` field's id (fields are numbered in the order `schema::build` adds them).
-fn record_field() -> tantivy::schema::Field {
-    static FIELD: std::sync::OnceLock<tantivy::schema::Field> = std::sync::OnceLock::new();
-    *FIELD.get_or_init(|| super::schema::build().1.record)
+/// scout's field ids, the same in every scout index of this schema version (fields are
+/// numbered in the order `schema::build` adds them): what the partial readers below match.
+fn fields() -> &'static Fields {
+    static FIELDS: std::sync::OnceLock<Fields> = std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| super::schema::build().1)
 }
 
-/// The `raw` field's id, as [`record_field`].
+/// The `record` field's id.
+fn record_field() -> tantivy::schema::Field {
+    fields().record
+}
+
+/// The `raw` field's id.
 pub(crate) fn raw_field() -> tantivy::schema::Field {
-    static FIELD: std::sync::OnceLock<tantivy::schema::Field> = std::sync::OnceLock::new();
-    *FIELD.get_or_init(|| super::schema::build().1.raw)
+    fields().raw
 }
 
 impl DocumentDeserialize for RecordOnly {
@@ -187,5 +193,42 @@ impl DocumentDeserialize for RecordOnly {
             }
         }
         Ok(RecordOnly { record: None })
+    }
+}
+
+/// A stored document read only as far as its `post_words` (each own post's distinct neutral
+/// tokens, a line per post): stored before the record and the raw profile, so neither is
+/// copied out of the store nor parsed. What query expansion learns from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostWordsOnly {
+    /// Empty when the document has none (a creator without posts).
+    pub words: String,
+}
+
+impl PostWordsOnly {
+    /// Post `i`'s distinct tokens, by post.
+    pub fn posts(&self) -> impl Iterator<Item = impl Iterator<Item = &str>> {
+        self.words
+            .split('\n')
+            .map(|line| line.split(' ').filter(|t| !t.is_empty()))
+    }
+}
+
+impl DocumentDeserialize for PostWordsOnly {
+    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let wanted = fields().post_words;
+        while let Some((field, value)) = deserializer.next_field::<OwnedValue>()? {
+            if field == wanted {
+                let words = match value {
+                    OwnedValue::Str(s) => s,
+                    _ => String::new(),
+                };
+                return Ok(PostWordsOnly { words });
+            }
+        }
+        Ok(PostWordsOnly::default())
     }
 }

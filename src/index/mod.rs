@@ -363,4 +363,62 @@ mod tests {
         let index = CreatorIndex::open_or_create(old.path()).unwrap();
         assert_eq!(index.tantivy().settings().docstore_blocksize, 16_384);
     }
+
+    /// Query expansion learns from `post_words` what it used to re-tokenise from the raw
+    /// profile: each post's distinct words as the `posts` analyser cuts its text and hashtags.
+    #[test]
+    fn stored_post_words_are_each_posts_distinct_words() {
+        use crate::model::Post;
+        let (_dir, index) = crate::testgen::index(7, 0..40);
+        let searcher = index.searcher();
+        let mut analyzer = index
+            .tantivy()
+            .tokenizer_for_field(index.fields.posts)
+            .unwrap();
+        let mut words_of = |p: &Post| {
+            let mut set = std::collections::BTreeSet::new();
+            for part in std::iter::once(&p.text).chain(&p.hashtags) {
+                let mut stream = analyzer.token_stream(part);
+                while let Some(t) = stream.next() {
+                    set.insert(t.text.clone());
+                }
+            }
+            set.into_iter().collect::<Vec<String>>()
+        };
+        let mut posts_seen = 0;
+        for (s, seg) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..seg.max_doc() {
+                let at = tantivy::DocAddress::new(s as u32, doc);
+                let stored = searcher.doc::<doc::PostWordsOnly>(at).unwrap();
+                let full: TantivyDocument = searcher.doc(at).unwrap();
+                let raw = doc::raw_from_document(&index.fields, &full).unwrap();
+                let lines: Vec<Vec<String>> = stored
+                    .posts()
+                    .map(|p| p.map(str::to_string).collect())
+                    .collect();
+                let want: Vec<Vec<String>> = raw.posts.iter().map(&mut words_of).collect();
+                assert_eq!(lines.len(), want.len().max(1));
+                assert_eq!(&lines[..want.len()], &want[..]);
+                posts_seen += want.len();
+                // Reading stops there; the record, stored after it, still reads.
+                let rec = searcher.doc::<doc::RecordOnly>(at).unwrap();
+                assert!(rec.record.is_some());
+            }
+        }
+        assert!(posts_seen > 100, "{posts_seen}");
+        // Accents folded, CJK in bigrams, hashtags counted, a post without words kept.
+        let raw = RawProfile {
+            posts: vec![
+                Post {
+                    text: "Café ☕ スキンケア".into(),
+                    hashtags: vec!["SlowTravel".into()],
+                    ..Default::default()
+                },
+                Post::default(),
+            ],
+            ..Default::default()
+        };
+        let words = post_terms::of(&raw, Some("fr")).neutral;
+        assert_eq!(words, "cafe slowtravel キン ケア スキ ンケ\n");
+    }
 }

@@ -7,6 +7,10 @@
 //! language-neutral form (as in `posts`), and, when the creator's language has a stemming
 //! field, the stem as `{code}:{stem}` (as in `posts_{code}`; the prefix keeps a Spanish stem
 //! apart from an English word of the same spelling). Neutral tokens never hold a `:`.
+//!
+//! The same pass writes the stored `post_words` field: each post's distinct neutral tokens,
+//! one post per line. Query expansion learns from them (see `rank::feedback`) without
+//! reading and re-tokenising the raw profile, which holds the comments too.
 
 use std::collections::BTreeSet;
 
@@ -35,24 +39,46 @@ fn tokens_into(
     }
 }
 
-/// The pre-tokenized value of `raw`'s posts, for a creator writing in `language`.
-pub(crate) fn of(raw: &RawProfile, language: Option<&str>) -> PreTokenizedString {
-    let mut neutral = neutral_analyzer();
+/// What one pass over a creator's posts gives the index.
+pub(crate) struct PostWords {
+    /// The `post_terms` value.
+    pub terms: PreTokenizedString,
+    /// The `post_words` value: post `i`'s distinct neutral tokens on line `i`, separated by
+    /// spaces (a token holds neither), in sorted order.
+    pub neutral: String,
+}
+
+/// The `post_terms` and `post_words` values of `raw`'s posts, for a creator writing in
+/// `language`.
+pub(crate) fn of(raw: &RawProfile, language: Option<&str>) -> PostWords {
+    let mut plain = neutral_analyzer();
     let mut stem = STEMMED_LANGUAGES
         .iter()
         .find(|(code, _)| Some(*code) == language)
         .map(|(code, lang)| (*code, stem_analyzer(*lang)));
     let mut text = String::new();
     let mut tokens = Vec::new();
+    let mut neutral = String::new();
     for (i, post) in raw.posts.iter().enumerate() {
+        if i > 0 {
+            neutral.push('\n');
+        }
         let mut words = BTreeSet::new();
         for part in
             std::iter::once(post.text.as_str()).chain(post.hashtags.iter().map(String::as_str))
         {
-            tokens_into(&mut neutral, part, None, &mut words);
+            tokens_into(&mut plain, part, None, &mut words);
             if let Some((code, a)) = stem.as_mut() {
                 tokens_into(a, part, Some(code), &mut words);
             }
+        }
+        let mut first = true;
+        for w in words.iter().filter(|w| !w.contains(':')) {
+            if !first {
+                neutral.push(' ');
+            }
+            neutral.push_str(w);
+            first = false;
         }
         for w in words {
             let from = text.len();
@@ -67,7 +93,10 @@ pub(crate) fn of(raw: &RawProfile, language: Option<&str>) -> PreTokenizedString
             text.push(' ');
         }
     }
-    PreTokenizedString { text, tokens }
+    PostWords {
+        terms: PreTokenizedString { text, tokens },
+        neutral,
+    }
 }
 
 #[cfg(test)]
@@ -92,7 +121,8 @@ mod tests {
             ],
             ..Default::default()
         };
-        let p = of(&raw, Some("es"));
+        let words = of(&raw, Some("es"));
+        let p = &words.terms;
         let at = |i: usize| -> Vec<&str> {
             p.tokens
                 .iter()
@@ -116,5 +146,15 @@ mod tests {
         for t in &p.tokens {
             assert_eq!(&p.text[t.offset_from..t.offset_to], t.text);
         }
+        // `post_words`: a line per post, its distinct neutral tokens, no stems.
+        assert_eq!(
+            words.neutral,
+            "and more running\ncafe coffee de especialidad"
+        );
+        let empty = RawProfile {
+            posts: vec![post("", &[]), post("Hi", &[])],
+            ..Default::default()
+        };
+        assert_eq!(of(&empty, None).neutral, "\nhi");
     }
 }

@@ -34,7 +34,8 @@ pub(crate) const TEXT_ANALYZER: &str = "scout_text";
 
 /// Bump when the schema changes; an index with another version is refused with a clear error.
 /// 3: CJK bigrams in every text field. 4: `post_terms`, each own post's words at its index.
-pub(crate) const SCHEMA_VERSION: u32 = 4;
+/// 5: `post_words`, each own post's distinct words, stored.
+pub(crate) const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -63,6 +64,9 @@ pub struct Fields {
     /// Each own post's distinct words, at the post's index as position (see
     /// [`super::post_terms`]): which posts match a query, not only how often.
     pub post_terms: Field,
+    /// Stored, not indexed: each own post's distinct neutral tokens, a line per post (see
+    /// [`super::post_terms`]). Stored before `record` and `raw`, so reading it stops there.
+    pub post_words: Field,
     /// (language code, stemmed posts field, stemmed audience field)
     pub stemmed: Vec<(&'static str, Field, Field)>,
     pub record: Field,
@@ -108,6 +112,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         audience: b.add_text_field("audience", text(TEXT_ANALYZER)),
         // Pre-tokenized by `post_terms`; the analyser named here is never run on it.
         post_terms: b.add_text_field("post_terms", text(TEXT_ANALYZER)),
+        post_words: b.add_text_field("post_words", STORED),
         stemmed: STEMMED_LANGUAGES
             .iter()
             .map(|(code, _)| {

@@ -15,9 +15,9 @@
 //! [`FEEDBACK_RETRIEVAL_WEIGHT`] of a typed word) and count towards query focus (see
 //! [`super::focus`]); they never replace the typed words.
 //!
-//! Cost per expanded query: the feedback creators' own posts (a few stored documents, bio and
-//! posts only; only the posts on the query are analysed), one more retrieval and one more
-//! focus pass over its candidates.
+//! Cost per expanded query: the feedback creators' stored `post_words` (each post's distinct
+//! words, written at indexing; only the posts on the query are looked at), one more
+//! retrieval and one more focus pass over its candidates.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,7 +26,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 
-use super::candidate::own_words_at;
+use super::candidate::read_err;
 use super::constants::{
     FEEDBACK_CREATORS, FEEDBACK_MAX_COMMON, FEEDBACK_MAX_COMMON_FROM, FEEDBACK_MIN_CREATOR_SHARE,
     FEEDBACK_MIN_CREATORS, FEEDBACK_MIN_FOCUS, FEEDBACK_MIN_LIFT, FEEDBACK_MIN_WEIGHT,
@@ -36,8 +36,8 @@ use super::focus::QueryFocus;
 use super::table::{SegmentSignals, signals_at};
 use super::word_freqs::WordFreqs;
 use crate::error::Result;
+use crate::index::doc::PostWordsOnly;
 use crate::index::{CreatorIndex, Fields};
-use crate::model::RawProfile;
 
 /// The feedback creators among the candidates, in groups by language (`lang[i]`): in each,
 /// the most focused (ties in retrieval order) with focus at least [`FEEDBACK_MIN_FOCUS`], at
@@ -63,74 +63,63 @@ pub fn feedback_creators(focus: &[f64], lang: &[Option<&str>]) -> Vec<Vec<usize>
         .collect()
 }
 
-/// The words met while learning, each once: posts are compared by word number.
+/// The words met while learning, each once: posts are compared by word number. Borrowed from
+/// the feedback creators' stored words: only the few kept as terms become `String`s.
 #[derive(Default)]
-struct Vocabulary {
-    ids: HashMap<String, usize>,
-    words: Vec<String>,
+struct Vocabulary<'a> {
+    ids: HashMap<&'a str, usize>,
+    words: Vec<&'a str>,
 }
 
-impl Vocabulary {
-    fn id(&mut self, word: &str) -> usize {
-        if let Some(&id) = self.ids.get(word) {
-            return id;
-        }
-        self.words.push(word.to_string());
-        self.ids.insert(word.to_string(), self.words.len() - 1);
-        self.words.len() - 1
+impl<'a> Vocabulary<'a> {
+    fn id(&mut self, word: &'a str) -> usize {
+        let words = &mut self.words;
+        *self.ids.entry(word).or_insert_with(|| {
+            words.push(word);
+            words.len() - 1
+        })
     }
 }
 
 /// The distinct neutral tokens (text and hashtags) of each post with a score above 0 (the
 /// others are never read), as word numbers of `vocabulary`, with that score.
-fn scored_post_words(
-    analyzer: &mut tantivy::tokenizer::TextAnalyzer,
-    vocabulary: &mut Vocabulary,
-    raw: &RawProfile,
+fn scored_post_words<'a>(
+    vocabulary: &mut Vocabulary<'a>,
+    words: &'a PostWordsOnly,
     scores: &[f64],
 ) -> Vec<(Vec<usize>, f64)> {
-    raw.posts
-        .iter()
+    words
+        .posts()
         .zip(scores)
         .filter(|(_, s)| **s > 0.0)
-        .map(|(p, s)| {
-            let mut words = Vec::new();
-            let tags = p.hashtags.iter().map(String::as_str);
-            for part in std::iter::once(p.text.as_str()).chain(tags) {
-                let mut stream = analyzer.token_stream(part);
-                while let Some(t) = stream.next() {
-                    words.push(vocabulary.id(&t.text));
-                }
-            }
-            words.sort_unstable();
-            words.dedup();
+        .map(|(tokens, s)| {
+            // Distinct already (see `index::post_terms`).
+            let words: Vec<usize> = tokens.map(|t| vocabulary.id(t)).collect();
             (words, *s)
         })
         .collect()
 }
 
 /// Expansion terms (neutral tokens, weights 0–1 with the best 1) from one group of
-/// feedback creators: their own posts with how well each matches the query (`scores`, by
-/// post), so the words of the posts on the query count, not those of the others.
+/// feedback creators: the distinct words of their own posts (`post_words`) with how well
+/// each post matches the query (`scores`, by post), so the words of the posts on the query
+/// count, not those of the others.
 pub fn learn(
     index: &CreatorIndex,
     searcher: &Searcher,
     focus: &QueryFocus,
     lang: Option<&str>,
-    feedback: &[(RawProfile, Vec<f64>)],
+    feedback: &[(PostWordsOnly, Vec<f64>)],
     freqs: &WordFreqs,
 ) -> Vec<(String, f64)> {
     // By word number: (sum of per-creator shares, creators using it).
     let mut vocabulary = Vocabulary::default();
     let mut seen: Vec<(f64, usize)> = Vec::new();
     let mut creators = 0usize;
-    let Ok(mut analyzer) = index.tantivy().tokenizer_for_field(index.fields.posts) else {
-        return Vec::new();
-    };
     let mut share: Vec<f64> = Vec::new();
     let mut touched: Vec<usize> = Vec::new();
-    for (raw, scores) in feedback {
-        let posts = scored_post_words(&mut analyzer, &mut vocabulary, raw, scores);
+    for (words, scores) in feedback {
+        let posts = scored_post_words(&mut vocabulary, words, scores);
         let mass: f64 = posts.iter().map(|(_, s)| s).sum();
         if mass <= 0.0 {
             continue;
@@ -172,11 +161,12 @@ pub fn learn(
                 && !focus.knows(f, t)
         })
         .filter_map(|(t, (share, users))| {
-            let common = population.share_using(f, searcher, &t)?;
+            let common = population.share_using(f, searcher, t)?;
             let lift = (users as f64 / r) / common;
             let too_common =
                 common > FEEDBACK_MAX_COMMON && population.size() >= FEEDBACK_MAX_COMMON_FROM;
-            (lift >= FEEDBACK_MIN_LIFT && !too_common).then(|| (t, share / r * lift.ln()))
+            (lift >= FEEDBACK_MIN_LIFT && !too_common)
+                .then(|| (t.to_string(), share / r * lift.ln()))
         })
         .collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -252,14 +242,14 @@ fn merge(groups: Vec<Vec<(String, f64)>>) -> Vec<(String, f64)> {
     out
 }
 
-/// The stored own posts of the feedback creators.
+/// The stored `post_words` of the feedback creators.
 pub fn read_feedback(
     searcher: &Searcher,
     addrs: impl IntoIterator<Item = DocAddress>,
-) -> Result<Vec<RawProfile>> {
+) -> Result<Vec<PostWordsOnly>> {
     addrs
         .into_iter()
-        .map(|a| own_words_at(searcher, a))
+        .map(|a| searcher.doc::<PostWordsOnly>(a).map_err(read_err))
         .collect()
 }
 
@@ -370,8 +360,8 @@ pub fn focus_and_widen(
         let posts: Vec<u64> = addrs.iter().map(&posts_of).collect();
         let glangs = vec![lang; addrs.len()];
         let scores = qf.post_scores(searcher, &addrs, &posts, &glangs)?;
-        let raws = read_feedback(searcher, addrs)?;
-        let fb: Vec<(RawProfile, Vec<f64>)> = raws.into_iter().zip(scores).collect();
+        let words = read_feedback(searcher, addrs)?;
+        let fb: Vec<(PostWordsOnly, Vec<f64>)> = words.into_iter().zip(scores).collect();
         groups.push(learn(index, searcher, &qf, lang, &fb, freqs));
     }
     let terms = merge(groups);
