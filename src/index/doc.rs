@@ -89,7 +89,7 @@ pub fn to_document(
     tags.sort_unstable();
     d.add_text(f.hashtags, tags.join(" "));
     let words = super::post_terms::of(raw, rec.language.as_deref());
-    d.add_pre_tokenized_text(f.post_terms, words.terms);
+    d.add_text(f.post_terms, words.terms);
     // Stored values are written in the order they are added: this one before the record
     // and the raw profile, so `PostWordsOnly` stops reading before them.
     d.add_text(f.post_words, words.neutral);

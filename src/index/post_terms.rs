@@ -8,13 +8,18 @@
 //! field, the stem as `{code}:{stem}` (as in `posts_{code}`; the prefix keeps a Spanish stem
 //! apart from an English word of the same spelling). Neutral tokens never hold a `:`.
 //!
+//! The words reach the index as text, a line per post, cut by the field's own analyser
+//! ([`PostLines`]: a word's position is its line). Handing tantivy the tokens instead
+//! (`PreTokenizedString`) costs a JSON round trip per document inside tantivy — its document
+//! type keeps pre-tokenized values as JSON — 6 % of a crawl's CPU.
+//!
 //! The same pass writes the stored `post_words` field: each post's distinct neutral tokens,
 //! one post per line. Query expansion learns from them (see `rank::feedback`) without
 //! reading and re-tokenising the raw profile, which holds the comments too.
 
-use std::collections::BTreeSet;
+use std::sync::LazyLock;
 
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
 use super::schema::{STEMMED_LANGUAGES, neutral_analyzer, stem_analyzer};
 use crate::model::RawProfile;
@@ -24,79 +29,182 @@ pub(crate) fn stem_token(code: &str, stem: &str) -> String {
     format!("{code}:{stem}")
 }
 
-fn tokens_into(
-    analyzer: &mut TextAnalyzer,
-    text: &str,
-    prefix: Option<&str>,
-    out: &mut BTreeSet<String>,
-) {
-    let mut stream = analyzer.token_stream(text);
-    while let Some(tok) = stream.next() {
-        out.insert(match prefix {
-            Some(code) => stem_token(code, &tok.text),
-            None => tok.text.clone(),
-        });
+/// One post's words; the strings are reused from post to post.
+#[derive(Default)]
+struct Words {
+    pool: Vec<String>,
+    len: usize,
+}
+
+impl Words {
+    /// Each token of `text` by `analyzer`, as a stem of `prefix`'s language when given.
+    fn add(&mut self, analyzer: &mut TextAnalyzer, text: &str, prefix: Option<&str>) {
+        let mut stream = analyzer.token_stream(text);
+        while let Some(tok) = stream.next() {
+            if self.len == self.pool.len() {
+                self.pool.push(String::new());
+            }
+            let w = &mut self.pool[self.len];
+            w.clear();
+            if let Some(code) = prefix {
+                // As `stem_token` writes it.
+                w.push_str(code);
+                w.push(':');
+            }
+            w.push_str(&tok.text);
+            self.len += 1;
+        }
+    }
+
+    /// The words added since the last call, sorted and distinct; starts the next post.
+    fn take_distinct(&mut self) -> &[String] {
+        let words = &mut self.pool[..self.len];
+        words.sort_unstable();
+        let mut n = 0;
+        for i in 0..words.len() {
+            if n == 0 || words[i] != words[n - 1] {
+                words.swap(i, n);
+                n += 1;
+            }
+        }
+        self.len = 0;
+        &self.pool[..n]
+    }
+}
+
+/// The name [`PostLines`] is registered under, `post_terms`' analyser.
+pub(crate) const POST_LINES: &str = "scout_post_lines";
+
+/// `post_terms`' analyser: words separated by spaces, posts by newlines (as [`of`] writes
+/// them); a word's position is the index of its line.
+#[derive(Clone, Default)]
+pub(crate) struct PostLines {
+    token: Token,
+}
+
+pub(crate) struct PostLinesStream<'a> {
+    text: &'a str,
+    at: usize,
+    line: usize,
+    token: &'a mut Token,
+}
+
+impl Tokenizer for PostLines {
+    type TokenStream<'a> = PostLinesStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> PostLinesStream<'a> {
+        self.token.reset();
+        PostLinesStream {
+            text,
+            at: 0,
+            line: 0,
+            token: &mut self.token,
+        }
+    }
+}
+
+impl TokenStream for PostLinesStream<'_> {
+    fn advance(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.at).filter(|b| matches!(b, b' ' | b'\n')) {
+            self.line += usize::from(b == b'\n');
+            self.at += 1;
+        }
+        if self.at == bytes.len() {
+            return false;
+        }
+        let from = self.at;
+        while bytes
+            .get(self.at)
+            .is_some_and(|b| !matches!(b, b' ' | b'\n'))
+        {
+            self.at += 1;
+        }
+        // Cut at ASCII bytes only, so both ends are character boundaries.
+        self.token.text.clear();
+        self.token.text.push_str(&self.text[from..self.at]);
+        self.token.offset_from = from;
+        self.token.offset_to = self.at;
+        self.token.position = self.line;
+        self.token.position_length = 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
     }
 }
 
 /// What one pass over a creator's posts gives the index.
 pub(crate) struct PostWords {
-    /// The `post_terms` value.
-    pub terms: PreTokenizedString,
+    /// The `post_terms` value: post `i`'s distinct tokens, neutral and stems, on line `i`,
+    /// separated by spaces (for [`PostLines`]).
+    pub terms: String,
     /// The `post_words` value: post `i`'s distinct neutral tokens on line `i`, separated by
     /// spaces (a token holds neither), in sorted order.
     pub neutral: String,
 }
 
+/// The neutral analyser and each stemming language's, built once and cloned per creator: a
+/// stemming analyser's stop-word set costs more to build than its run over a creator's posts
+/// (a clone shares it).
+static ANALYZERS: LazyLock<(TextAnalyzer, Vec<(&str, TextAnalyzer)>)> = LazyLock::new(|| {
+    let stemmers = STEMMED_LANGUAGES
+        .iter()
+        .map(|(code, lang)| (*code, stem_analyzer(*lang)))
+        .collect();
+    (neutral_analyzer(), stemmers)
+});
+
 /// The `post_terms` and `post_words` values of `raw`'s posts, for a creator writing in
 /// `language`.
 pub(crate) fn of(raw: &RawProfile, language: Option<&str>) -> PostWords {
-    let mut plain = neutral_analyzer();
-    let mut stem = STEMMED_LANGUAGES
+    let (plain, stemmers) = &*ANALYZERS;
+    let mut plain = plain.clone();
+    let mut stem = stemmers
         .iter()
         .find(|(code, _)| Some(*code) == language)
-        .map(|(code, lang)| (*code, stem_analyzer(*lang)));
-    let mut text = String::new();
-    let mut tokens = Vec::new();
+        .map(|(code, a)| (*code, a.clone()));
+    let mut terms = String::new();
     let mut neutral = String::new();
+    // A post's text and hashtags, a line each: one pass of each analyser per post.
+    let mut all = String::new();
+    let mut words = Words::default();
     for (i, post) in raw.posts.iter().enumerate() {
         if i > 0 {
             neutral.push('\n');
+            terms.push('\n');
         }
-        let mut words = BTreeSet::new();
-        for part in
-            std::iter::once(post.text.as_str()).chain(post.hashtags.iter().map(String::as_str))
-        {
-            tokens_into(&mut plain, part, None, &mut words);
-            if let Some((code, a)) = stem.as_mut() {
-                tokens_into(a, part, Some(code), &mut words);
-            }
+        all.clear();
+        all.push_str(&post.text);
+        for tag in &post.hashtags {
+            all.push('\n');
+            all.push_str(tag);
         }
+        words.add(&mut plain, &all, None);
+        if let Some((code, a)) = stem.as_mut() {
+            words.add(a, &all, Some(code));
+        }
+        let distinct = words.take_distinct();
         let mut first = true;
-        for w in words.iter().filter(|w| !w.contains(':')) {
+        for w in distinct.iter().filter(|w| !w.contains(':')) {
             if !first {
                 neutral.push(' ');
             }
             neutral.push_str(w);
             first = false;
         }
-        for w in words {
-            let from = text.len();
-            text.push_str(&w);
-            tokens.push(Token {
-                offset_from: from,
-                offset_to: text.len(),
-                position: i,
-                text: w,
-                position_length: 1,
-            });
-            text.push(' ');
+        for (j, w) in distinct.iter().enumerate() {
+            if j > 0 {
+                terms.push(' ');
+            }
+            terms.push_str(w);
         }
     }
-    PostWords {
-        terms: PreTokenizedString { text, tokens },
-        neutral,
-    }
+    PostWords { terms, neutral }
 }
 
 #[cfg(test)]
@@ -112,6 +220,62 @@ mod tests {
         }
     }
 
+    /// `text` as the index sees it: through `post_terms`' analyser, (position, token).
+    fn analysed(text: &str) -> Vec<(usize, String)> {
+        let mut out = Vec::new();
+        let mut lines = PostLines::default();
+        let mut stream = lines.token_stream(text);
+        while let Some(t) = stream.next() {
+            assert_eq!(&text[t.offset_from..t.offset_to], t.text);
+            out.push((t.position, t.text.clone()));
+        }
+        out
+    }
+
+    /// One pass per post over its text and hashtags joined gives the words of analysing
+    /// each part on its own (the definition), CJK bigrams and stems included.
+    #[test]
+    fn joined_parts_give_each_parts_words() {
+        let posts = [
+            post(
+                "Café de especialidad, 日本の抹茶",
+                &["coffee", "日本茶", "#LatteArt"],
+            ),
+            post("La carrera del domingo", &["running", "la"]),
+            post("", &["solo"]),
+        ];
+        for language in [Some("es"), None] {
+            let raw = RawProfile {
+                posts: posts.to_vec(),
+                ..Default::default()
+            };
+            let got = of(&raw, language);
+            for (i, p) in posts.iter().enumerate() {
+                let mut want = std::collections::BTreeSet::new();
+                for part in std::iter::once(&p.text).chain(&p.hashtags) {
+                    let mut plain = neutral_analyzer();
+                    let mut s = plain.token_stream(part);
+                    while let Some(t) = s.next() {
+                        want.insert(t.text.clone());
+                    }
+                    if language.is_some() {
+                        let mut es = stem_analyzer(tantivy::tokenizer::Language::Spanish);
+                        let mut s = es.token_stream(part);
+                        while let Some(t) = s.next() {
+                            want.insert(stem_token("es", &t.text));
+                        }
+                    }
+                }
+                let line: Vec<String> = analysed(&got.terms)
+                    .into_iter()
+                    .filter(|(at, _)| *at == i)
+                    .map(|(_, w)| w)
+                    .collect();
+                assert_eq!(line, want.into_iter().collect::<Vec<_>>(), "post {i}");
+            }
+        }
+    }
+
     #[test]
     fn each_post_lists_its_words_once_at_its_index() {
         let raw = RawProfile {
@@ -122,12 +286,12 @@ mod tests {
             ..Default::default()
         };
         let words = of(&raw, Some("es"));
-        let p = &words.terms;
+        let tokens = analysed(&words.terms);
         let at = |i: usize| -> Vec<&str> {
-            p.tokens
+            tokens
                 .iter()
-                .filter(|t| t.position == i)
-                .map(|t| t.text.as_str())
+                .filter(|t| t.0 == i)
+                .map(|t| t.1.as_str())
                 .collect()
         };
         let first = at(0);
@@ -142,10 +306,6 @@ mod tests {
         // Spanish stems, prefixed; Spanish stop words ("de") have no stem token.
         assert!(second.contains(&"es:especial"), "{second:?}");
         assert!(!second.contains(&"es:de"), "{second:?}");
-        // Offsets point at the token's text.
-        for t in &p.tokens {
-            assert_eq!(&p.text[t.offset_from..t.offset_to], t.text);
-        }
         // `post_words`: a line per post, its distinct neutral tokens, no stems.
         assert_eq!(
             words.neutral,
@@ -155,6 +315,13 @@ mod tests {
             posts: vec![post("", &[]), post("Hi", &[])],
             ..Default::default()
         };
-        assert_eq!(of(&empty, None).neutral, "\nhi");
+        let words = of(&empty, None);
+        assert_eq!(words.neutral, "\nhi");
+        assert_eq!(analysed(&words.terms), [(1, "hi".to_string())]);
+        // Runs of separators and non-ASCII words.
+        assert_eq!(
+            analysed(" été\n\n  日本 x \n"),
+            [(0, "été".into()), (2, "日本".into()), (2, "x".to_string())]
+        );
     }
 }

@@ -19,6 +19,7 @@ use tantivy::tokenizer::{
 };
 
 use super::cjk::ScriptTokenizer;
+use super::post_terms::{POST_LINES, PostLines};
 
 /// Languages with a stemming field, as (ISO 639-1, tantivy language).
 pub(crate) const STEMMED_LANGUAGES: [(&str, Language); 6] = [
@@ -34,8 +35,9 @@ pub(crate) const TEXT_ANALYZER: &str = "scout_text";
 
 /// Bump when the schema changes; an index with another version is refused with a clear error.
 /// 3: CJK bigrams in every text field. 4: `post_terms`, each own post's words at its index.
-/// 5: `post_words`, each own post's distinct words, stored.
-pub(crate) const SCHEMA_VERSION: u32 = 5;
+/// 5: `post_words`, each own post's distinct words, stored. 6: `post_terms` as text for its
+/// own analyser (`post_terms::PostLines`), no longer pre-tokenized.
+pub(crate) const SCHEMA_VERSION: u32 = 6;
 
 #[derive(Debug, Clone)]
 pub struct Fields {
@@ -110,8 +112,8 @@ pub(crate) fn build() -> (Schema, Fields) {
         hashtags: b.add_text_field("hashtags", text(TEXT_ANALYZER)),
         themes: b.add_text_field("themes", text(TEXT_ANALYZER)),
         audience: b.add_text_field("audience", text(TEXT_ANALYZER)),
-        // Pre-tokenized by `post_terms`; the analyser named here is never run on it.
-        post_terms: b.add_text_field("post_terms", text(TEXT_ANALYZER)),
+        // Words already cut by `post_terms::of`, a line per post.
+        post_terms: b.add_text_field("post_terms", text(POST_LINES)),
         post_words: b.add_text_field("post_words", STORED),
         stemmed: STEMMED_LANGUAGES
             .iter()
@@ -139,6 +141,7 @@ pub(crate) fn stem_analyzer_name(code: &str) -> String {
 pub(crate) fn register_tokenizers(index: &Index) {
     let tm = index.tokenizers();
     tm.register(TEXT_ANALYZER, neutral_analyzer());
+    tm.register(POST_LINES, TextAnalyzer::from(PostLines::default()));
     for (code, lang) in STEMMED_LANGUAGES {
         tm.register(&stem_analyzer_name(code), stem_analyzer(lang));
     }
