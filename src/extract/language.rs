@@ -229,6 +229,38 @@ pub fn audience_languages<'a>(
     shares(codes.iter().map(String::as_str))
 }
 
+/// The languages of a creator's posts (`(text, hint)` each, newest first), detected in
+/// order only until the most frequent answer is settled: when no other language could
+/// still reach its count if every remaining post were detected. Each post gets `Some(its
+/// language)` when it was detected, `None` when it was left. [`dominant`] of the answers is
+/// the answer over all posts (the leader's lead is strict, so no tie can change it), at
+/// fewer model runs — a creator writing one language settles after half their posts. A
+/// left post's own language, where a signal needs it, is detected then (see
+/// `sponsorship::classify_post_with`).
+pub fn post_languages(posts: &[(&str, Option<&str>)]) -> Vec<Option<Option<String>>> {
+    let mut out: Vec<Option<Option<String>>> = vec![None; posts.len()];
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, (text, hint)) in posts.iter().enumerate() {
+        let found = detect(text, *hint);
+        if let Some(code) = &found {
+            *counts.entry(code.clone()).or_default() += 1;
+        }
+        out[i] = Some(found);
+        let left = posts.len() - i - 1;
+        let mut by_count: Vec<usize> = counts.values().copied().collect();
+        by_count.sort_unstable_by(|a, b| b.cmp(a));
+        let (first, second) = (
+            by_count.first().copied().unwrap_or(0),
+            by_count.get(1).copied().unwrap_or(0),
+        );
+        // A language not seen yet starts at 0, below `second`.
+        if first > second + left {
+            break;
+        }
+    }
+    out
+}
+
 /// `language` of a creator given the detected language of each post (`None` = not told).
 pub fn creator_language(raw: &RawProfile, post_langs: &[Option<String>]) -> Option<String> {
     dominant(post_langs.iter().flatten().map(String::as_str))
@@ -239,6 +271,43 @@ pub fn creator_language(raw: &RawProfile, post_langs: &[Option<String>]) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn post_languages_stop_once_settled_with_the_same_dominant() {
+        let en = "Today we walked along the river and talked about the best books of the year";
+        let es = "Hoy hemos hecho una ruta preciosa por la sierra y al final nos pilló la tormenta";
+        let de = "Heute war endlich wieder Zeit für eine lange Radtour am See entlang";
+        // One language: settled after four of seven posts.
+        let got = post_languages(&[(en, None); 7]);
+        assert_eq!(got.iter().filter(|l| l.is_some()).count(), 4, "{got:?}");
+        // Every sequence of five posts from this pool: each detected post's own answer, and
+        // the dominant language of detecting them all.
+        let pool = [
+            (en, None),
+            (es, None),
+            (de, None),
+            ("wow!!", None),
+            ("ok!", Some("fr")),
+        ];
+        for n in 0..pool.len().pow(5) {
+            let posts: Vec<(&str, Option<&str>)> = (0..5)
+                .map(|k| pool[n / pool.len().pow(k) % pool.len()])
+                .collect();
+            let all: Vec<Option<String>> = posts.iter().map(|(t, h)| detect(t, *h)).collect();
+            let some = post_languages(&posts);
+            for (a, s) in all.iter().zip(&some) {
+                if let Some(s) = s {
+                    assert_eq!(s, a, "{posts:?}");
+                }
+            }
+            let told: Vec<Option<String>> = some.into_iter().flatten().collect();
+            assert_eq!(
+                dominant(told.iter().flatten().map(String::as_str)),
+                dominant(all.iter().flatten().map(String::as_str)),
+                "{posts:?}"
+            );
+        }
+    }
 
     #[test]
     fn detects_long_texts() {

@@ -57,10 +57,12 @@ pub struct Extractor {
 }
 
 /// What is computed once per post and shared by several signals.
-struct PostView {
+struct PostView<'a> {
     /// Folded text plus hashtags the source listed but the text lacks.
     folded: String,
-    lang: Option<String>,
+    /// `None`: not detected (see [`language::post_languages`]).
+    lang: Option<Option<String>>,
+    hint: Option<&'a str>,
     has_text: bool,
 }
 
@@ -114,10 +116,19 @@ impl Extractor {
         }
         history.sort_by_key(|p| p.at);
 
-        let views: Vec<PostView> = raw.posts.iter().map(|p| view(raw, p)).collect();
+        let mut views: Vec<PostView> = raw.posts.iter().map(|p| view(raw, p)).collect();
 
         // Language.
-        let post_langs: Vec<Option<String>> = views.iter().map(|v| v.lang.clone()).collect();
+        let texts: Vec<(&str, Option<&str>)> = raw
+            .posts
+            .iter()
+            .zip(&views)
+            .map(|(p, v)| (p.text.as_str(), v.hint))
+            .collect();
+        for (v, lang) in views.iter_mut().zip(language::post_languages(&texts)) {
+            v.lang = lang;
+        }
+        let post_langs: Vec<Option<String>> = views.iter().filter_map(|v| v.lang.clone()).collect();
         let language = language::creator_language(raw, &post_langs);
         let audience_languages = language::audience_languages(lang_memo::audience_comments(raw));
 
@@ -146,7 +157,12 @@ impl Extractor {
             .posts
             .iter()
             .zip(&views)
-            .map(|(p, v)| sponsorship::classify_post_in(p, &v.folded, v.lang.as_deref()))
+            .map(|(p, v)| {
+                sponsorship::classify_post_with(p, &v.folded, || match &v.lang {
+                    Some(detected) => detected.clone(),
+                    None => language::detect(&p.text, v.hint),
+                })
+            })
             .collect();
         let count = |c: SponsorClass| classes.iter().filter(|&&x| x == c).count() as u64;
         let sponsored = classes.iter().filter(|c| c.is_sponsored()).count();
@@ -223,7 +239,7 @@ impl Extractor {
     }
 }
 
-fn view(raw: &RawProfile, p: &crate::model::Post) -> PostView {
+fn view<'a>(raw: &'a RawProfile, p: &'a crate::model::Post) -> PostView<'a> {
     let mut folded = text::fold(&p.text);
     for tag in &p.hashtags {
         let t = text::fold(tag.trim_start_matches('#'));
@@ -232,10 +248,10 @@ fn view(raw: &RawProfile, p: &crate::model::Post) -> PostView {
             folded.push_str(&t);
         }
     }
-    let hint = p.lang_hint.as_deref().or(raw.lang_hint.as_deref());
     PostView {
         has_text: !folded.trim().is_empty(),
-        lang: language::detect(&p.text, hint),
+        lang: None,
+        hint: p.lang_hint.as_deref().or(raw.lang_hint.as_deref()),
         folded,
     }
 }

@@ -182,6 +182,18 @@ pub fn classify_post(post: &Post) -> SponsorClass {
 
 /// Classify a post whose text is already folded, in a known (detected) language.
 pub fn classify_post_in(post: &Post, folded: &str, lang: Option<&str>) -> SponsorClass {
+    classify_post_with(post, folded, || lang.map(str::to_string))
+}
+
+/// [`classify_post_in`] with the post's language told by `lang` only if a marker needs it
+/// (French-only ones): most posts are classified without detecting their language.
+pub fn classify_post_with(
+    post: &Post,
+    folded: &str,
+    lang: impl FnOnce() -> Option<String>,
+) -> SponsorClass {
+    let mut ask = Some(lang);
+    let mut told: Option<Option<String>> = None;
     if post.branded_content {
         return SponsorClass::Disclosed;
     }
@@ -229,6 +241,7 @@ pub fn classify_post_in(post: &Post, folded: &str, lang: Option<&str>) -> Sponso
                 }
                 Marker::FrenchOnly => {
                     let opens = text[..hit.start].split_whitespace().count() < 3;
+                    let lang = told.get_or_insert_with(|| ask.take().and_then(|f| f()));
                     let french = match lang {
                         Some(l) => l == "fr",
                         None => opens,

@@ -112,6 +112,32 @@ impl WithComments for Post {
     }
 }
 
+/// Post languages are detected only until the creator's language is settled (four English
+/// posts of six); a post left undetected is still read in its language where a signal needs
+/// it: `#pub` is a disclosure in a French post only.
+#[test]
+fn a_post_left_undetected_is_read_in_its_own_language() {
+    let extractor = Extractor::new(&Config::default()).unwrap();
+    let mut raw = creator();
+    raw.posts.truncate(3);
+    raw.posts.extend(
+        [
+            "Rye and spelt loaves cooling on the rack after a long morning in the kitchen",
+            "Croissant lamination day again, three folds and a very cold butter block",
+            "Ma routine du soir avec la crème de @eauclaire #pub, douce pour la peau",
+        ]
+        .map(|text| Post {
+            text: text.into(),
+            ..Default::default()
+        }),
+    );
+    let now = Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap();
+    let rec = extractor.extract(&raw, &[], now);
+    assert_eq!(rec.language.as_deref(), Some("en"));
+    assert_eq!(rec.sponsored_share, Some(0.167), "{rec:?}");
+    assert_eq!(rec.undisclosed_sponsored_posts, 0);
+}
+
 #[test]
 fn english_creator_with_spanish_audience() {
     let ex = Extractor::new(&Config::default()).unwrap();
