@@ -89,8 +89,14 @@ pub fn fold_term(term: &str) -> String {
 /// A whitespace-separated token that is a link (scheme, `www.`, or `host.tld/path`).
 pub fn is_url_token(tok: &str) -> bool {
     let t = tok.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let lower = t.get(..8).unwrap_or(t).to_ascii_lowercase();
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
+    // Case-insensitive prefixes without a lower-cased copy: this runs for every word of
+    // every text whose language is detected.
+    let starts = |p: &str| {
+        t.as_bytes()
+            .get(..p.len())
+            .is_some_and(|b| b.eq_ignore_ascii_case(p.as_bytes()))
+    };
+    if starts("http://") || starts("https://") || starts("www.") {
         return true;
     }
     // `amzn.to/abc`, `bit.ly/x`: a dot before a slash, letters on both sides of the dot.
@@ -206,6 +212,8 @@ mod tests {
         assert!(is_url_token("https://x.example/a"));
         assert!(is_url_token("amzn.to/3Xk9"));
         assert!(is_url_token("(www.shop.example)"));
+        assert!(is_url_token("HTTP://X.EXAMPLE") && is_url_token("Www.shop.example"));
+        assert!(!is_url_token("http:/") && !is_url_token("wwwx") && !is_url_token("ẞhttp://"));
         assert!(!is_url_token("and/or"));
         assert!(!is_url_token("1.5/10"));
         let f = fold("Love it!! @anna #skincare see https://x.example/p it's 😍");

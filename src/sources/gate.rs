@@ -78,7 +78,7 @@ pub fn html_depth_exceeds(html: &str, limit: usize) -> bool {
     let b = html.as_bytes();
     let mut depth: usize = 0;
     let mut i = 0;
-    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
         i += off + 1;
         if b[i..].starts_with(b"!--") {
             i = find(b, i + 3, b"-->").map_or(b.len(), |e| e + 3);
@@ -138,10 +138,8 @@ fn skip_raw_text(b: &[u8], from: usize, name: &[u8]) -> usize {
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|p| from + p)
+    // memchr's searches: a page's JSON-LD script can be most of its bytes.
+    memchr::memmem::find(hay.get(from..)?, needle).map(|p| from + p)
 }
 
 #[cfg(test)]
