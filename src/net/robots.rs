@@ -118,7 +118,7 @@ impl RobotsCache {
                 url: url.to_string(),
                 detail: detail.clone(),
             }),
-            Rules::Parsed(robot) if robot.allowed(url.as_str()) => Ok(()),
+            Rules::Parsed(robot) if robot.allowed(robots_path(url)) => Ok(()),
             Rules::Parsed(_) => Err(denied()),
         }
     }
@@ -219,6 +219,19 @@ fn origin_key(url: &Url) -> Option<String> {
     ))
 }
 
+/// What `texting_robots` matches `url` against, without its parsing `url` again (a URL
+/// parse per request): the path, query and fragment of an absolute URL are what it takes from
+/// one, and given them alone it only percent-encodes what a serialised URL never holds raw
+/// — except a backtick in the query, for which it gets the whole URL as before.
+fn robots_path(url: &Url) -> &str {
+    let after = &url[url::Position::BeforePath..];
+    if after.contains('`') {
+        url.as_str()
+    } else {
+        after
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,6 +264,37 @@ mod tests {
     fn robots_url_drops_query_and_credentials() {
         let u = Url::parse("http://u:p@127.0.0.1:8080/a/b?c=d#e").unwrap();
         assert_eq!(robots_url(&u).as_str(), "http://127.0.0.1:8080/robots.txt");
+    }
+
+    #[test]
+    fn matching_the_path_answers_as_matching_the_url() {
+        let txt = "User-agent: scout\nDisallow: /private\nAllow: /private/ok$\n\
+                   Disallow: /*?q=`\nDisallow: /caf%C3%A9\nDisallow: /*.pdf$\nDisallow: /a b\n";
+        let r = Robot::new("scout", txt.as_bytes()).unwrap();
+        for u in [
+            "http://127.0.0.1/public",
+            "http://127.0.0.1/private/x",
+            "http://127.0.0.1/private/ok",
+            "http://127.0.0.1/private/ok?x=1",
+            "http://127.0.0.1/robots.txt",
+            "http://127.0.0.1/s?q=`x",
+            "http://127.0.0.1/s?q=%60x",
+            "http://127.0.0.1/café",
+            "http://127.0.0.1/caf%C3%A9/menu",
+            "http://127.0.0.1/doc.pdf",
+            "http://127.0.0.1/doc.pdf#p2",
+            "http://127.0.0.1/a b",
+            "http://127.0.0.1/a%20b?c d",
+            "http://127.0.0.1",
+        ] {
+            let u = Url::parse(u).unwrap();
+            assert_eq!(
+                r.allowed(robots_path(&u)),
+                r.allowed(u.as_str()),
+                "{u} ({})",
+                robots_path(&u)
+            );
+        }
     }
 
     #[test]
