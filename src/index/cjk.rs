@@ -57,40 +57,31 @@ pub(crate) fn spans(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// The tokenizer registered for scout's text fields (see the module doc).
-#[derive(Clone, Default)]
-pub(crate) struct ScriptTokenizer {
-    token: Token,
-}
-
-pub(crate) struct ScriptTokenStream<'a> {
+/// A token stream over `(from, to, position)` byte spans of `text`: what scout's tokenizers
+/// hand tantivy once they have found the words.
+pub(crate) struct SpanStream<'a, I> {
     text: &'a str,
-    spans: std::vec::IntoIter<(usize, usize)>,
+    spans: I,
     token: &'a mut Token,
 }
 
-impl Tokenizer for ScriptTokenizer {
-    type TokenStream<'a> = ScriptTokenStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> ScriptTokenStream<'a> {
-        self.token.reset();
-        ScriptTokenStream {
-            text,
-            spans: spans(text).into_iter(),
-            token: &mut self.token,
-        }
+impl<'a, I> SpanStream<'a, I> {
+    pub(crate) fn new(text: &'a str, spans: I, token: &'a mut Token) -> Self {
+        token.reset();
+        SpanStream { text, spans, token }
     }
 }
 
-impl TokenStream for ScriptTokenStream<'_> {
+impl<I: Iterator<Item = (usize, usize, usize)>> TokenStream for SpanStream<'_, I> {
     fn advance(&mut self) -> bool {
-        let Some((from, to)) = self.spans.next() else {
+        let Some((from, to, position)) = self.spans.next() else {
             return false;
         };
         self.token.text.clear();
         self.token.text.push_str(&self.text[from..to]);
         self.token.offset_from = from;
         self.token.offset_to = to;
-        self.token.position = self.token.position.wrapping_add(1);
+        self.token.position = position;
         true
     }
 
@@ -100,6 +91,39 @@ impl TokenStream for ScriptTokenStream<'_> {
 
     fn token_mut(&mut self) -> &mut Token {
         self.token
+    }
+}
+
+/// The spans of [`spans`], numbered from 0.
+pub(crate) struct ScriptSpans {
+    spans: std::vec::IntoIter<(usize, usize)>,
+    next: usize,
+}
+
+impl Iterator for ScriptSpans {
+    type Item = (usize, usize, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (from, to) = self.spans.next()?;
+        self.next += 1;
+        Some((from, to, self.next - 1))
+    }
+}
+
+/// The tokenizer registered for scout's text fields (see the module doc).
+#[derive(Clone, Default)]
+pub(crate) struct ScriptTokenizer {
+    token: Token,
+}
+
+impl Tokenizer for ScriptTokenizer {
+    type TokenStream<'a> = SpanStream<'a, ScriptSpans>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        let numbered = ScriptSpans {
+            spans: spans(text).into_iter(),
+            next: 0,
+        };
+        SpanStream::new(text, numbered, &mut self.token)
     }
 }
 

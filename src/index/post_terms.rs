@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 
+use super::cjk::SpanStream;
 use super::schema::{STEMMED_LANGUAGES, neutral_analyzer, stem_analyzer};
 use crate::model::RawProfile;
 
@@ -82,59 +83,43 @@ pub(crate) struct PostLines {
     token: Token,
 }
 
-pub(crate) struct PostLinesStream<'a> {
-    text: &'a str,
-    at: usize,
-    line: usize,
-    token: &'a mut Token,
-}
-
 impl Tokenizer for PostLines {
-    type TokenStream<'a> = PostLinesStream<'a>;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> PostLinesStream<'a> {
-        self.token.reset();
-        PostLinesStream {
-            text,
+    type TokenStream<'a> = SpanStream<'a, LineSpans<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        let spans = LineSpans {
+            bytes: text.as_bytes(),
             at: 0,
             line: 0,
-            token: &mut self.token,
-        }
+        };
+        SpanStream::new(text, spans, &mut self.token)
     }
 }
 
-impl TokenStream for PostLinesStream<'_> {
-    fn advance(&mut self) -> bool {
-        let bytes = self.text.as_bytes();
-        while let Some(&b) = bytes.get(self.at).filter(|b| matches!(b, b' ' | b'\n')) {
+/// The words of [`PostLines`]' text as `(from, to, line)`. Cut at ASCII bytes only, so both
+/// ends of a word are character boundaries.
+pub(crate) struct LineSpans<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: usize,
+}
+
+impl Iterator for LineSpans<'_> {
+    type Item = (usize, usize, usize);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let separator = |b: &u8| matches!(b, b' ' | b'\n');
+        while let Some(&b) = self.bytes.get(self.at).filter(|b| separator(b)) {
             self.line += usize::from(b == b'\n');
             self.at += 1;
         }
-        if self.at == bytes.len() {
-            return false;
+        if self.at == self.bytes.len() {
+            return None;
         }
         let from = self.at;
-        while bytes
-            .get(self.at)
-            .is_some_and(|b| !matches!(b, b' ' | b'\n'))
-        {
+        while self.bytes.get(self.at).is_some_and(|b| !separator(b)) {
             self.at += 1;
         }
-        // Cut at ASCII bytes only, so both ends are character boundaries.
-        self.token.text.clear();
-        self.token.text.push_str(&self.text[from..self.at]);
-        self.token.offset_from = from;
-        self.token.offset_to = self.at;
-        self.token.position = self.line;
-        self.token.position_length = 1;
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.token
+        Some((from, self.at, self.line))
     }
 }
 
