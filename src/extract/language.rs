@@ -246,15 +246,16 @@ pub fn post_languages(posts: &[(&str, Option<&str>)]) -> Vec<Option<Option<Strin
             *counts.entry(code.clone()).or_default() += 1;
         }
         out[i] = Some(found);
-        let left = posts.len() - i - 1;
-        let mut by_count: Vec<usize> = counts.values().copied().collect();
-        by_count.sort_unstable_by(|a, b| b.cmp(a));
-        let (first, second) = (
-            by_count.first().copied().unwrap_or(0),
-            by_count.get(1).copied().unwrap_or(0),
-        );
-        // A language not seen yet starts at 0, below `second`.
-        if first > second + left {
+        // The two highest counts; a language not seen yet starts at 0, at most `second`.
+        let (mut first, mut second) = (0, 0);
+        for &n in counts.values() {
+            if n > first {
+                (first, second) = (n, first);
+            } else if n > second {
+                second = n;
+            }
+        }
+        if first > second + (posts.len() - i - 1) {
             break;
         }
     }

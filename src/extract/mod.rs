@@ -62,6 +62,7 @@ struct PostView<'a> {
     folded: String,
     /// `None`: not detected (see [`language::post_languages`]).
     lang: Option<Option<String>>,
+    /// The language the platform declares for the post, else for the account.
     hint: Option<&'a str>,
     has_text: bool,
 }

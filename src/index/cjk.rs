@@ -97,7 +97,7 @@ impl<I: Iterator<Item = (usize, usize, usize)>> TokenStream for SpanStream<'_, I
 /// The spans of [`spans`], numbered from 0.
 pub(crate) struct ScriptSpans {
     spans: std::vec::IntoIter<(usize, usize)>,
-    next: usize,
+    position: usize,
 }
 
 impl Iterator for ScriptSpans {
@@ -105,8 +105,8 @@ impl Iterator for ScriptSpans {
 
     fn next(&mut self) -> Option<Self::Item> {
         let (from, to) = self.spans.next()?;
-        self.next += 1;
-        Some((from, to, self.next - 1))
+        self.position += 1;
+        Some((from, to, self.position - 1))
     }
 }
 
@@ -121,7 +121,7 @@ impl Tokenizer for ScriptTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         let numbered = ScriptSpans {
             spans: spans(text).into_iter(),
-            next: 0,
+            position: 0,
         };
         SpanStream::new(text, numbered, &mut self.token)
     }
