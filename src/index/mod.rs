@@ -377,12 +377,7 @@ mod tests {
             .unwrap();
         let mut words_of = |p: &Post| {
             let mut set = std::collections::BTreeSet::new();
-            for part in std::iter::once(&p.text).chain(&p.hashtags) {
-                let mut stream = analyzer.token_stream(part);
-                while let Some(t) = stream.next() {
-                    set.insert(t.text.clone());
-                }
-            }
+            post_terms::words_by_part(&mut analyzer, p, None, &mut set);
             set.into_iter().collect::<Vec<String>>()
         };
         let mut posts_seen = 0;

@@ -192,6 +192,26 @@ pub(crate) fn of(raw: &RawProfile, language: Option<&str>) -> PostWords {
     PostWords { terms, neutral }
 }
 
+/// The definition the one-pass words are tested against: each part of `post` (its text, each
+/// hashtag) analysed on its own by `analyzer`, prefixed as stems of `prefix` when given.
+#[cfg(test)]
+pub(crate) fn words_by_part(
+    analyzer: &mut TextAnalyzer,
+    post: &crate::model::Post,
+    prefix: Option<&str>,
+    out: &mut std::collections::BTreeSet<String>,
+) {
+    for part in std::iter::once(&post.text).chain(&post.hashtags) {
+        let mut stream = analyzer.token_stream(part);
+        while let Some(t) = stream.next() {
+            out.insert(match prefix {
+                Some(code) => stem_token(code, &t.text),
+                None => t.text.clone(),
+            });
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,19 +257,10 @@ mod tests {
             let got = of(&raw, language);
             for (i, p) in posts.iter().enumerate() {
                 let mut want = std::collections::BTreeSet::new();
-                for part in std::iter::once(&p.text).chain(&p.hashtags) {
-                    let mut plain = neutral_analyzer();
-                    let mut s = plain.token_stream(part);
-                    while let Some(t) = s.next() {
-                        want.insert(t.text.clone());
-                    }
-                    if language.is_some() {
-                        let mut es = stem_analyzer(tantivy::tokenizer::Language::Spanish);
-                        let mut s = es.token_stream(part);
-                        while let Some(t) = s.next() {
-                            want.insert(stem_token("es", &t.text));
-                        }
-                    }
+                words_by_part(&mut neutral_analyzer(), p, None, &mut want);
+                if language.is_some() {
+                    let mut es = stem_analyzer(tantivy::tokenizer::Language::Spanish);
+                    words_by_part(&mut es, p, Some("es"), &mut want);
                 }
                 let line: Vec<String> = analysed(&got.terms)
                     .into_iter()
