@@ -194,6 +194,10 @@ enum Cmd {
         dir: PathBuf,
         #[arg(long, default_value_t = 5)]
         rounds: usize,
+        /// Only the HTTP benchmark's query mix, `rounds` times through the ranker (warm): its
+        /// latency and slowest queries, e.g. to profile the server's per-request cost.
+        #[arg(long)]
+        mix_only: bool,
     },
     /// Export an index as NDJSON for the FTS5 peer.
     ExportCorpus {
@@ -425,7 +429,15 @@ fn main() -> ExitCode {
                 Err(e) => fail("ranking", e),
             }
         }
-        Cmd::Search { dir, rounds } => match search_bench::run(&dir, rounds) {
+        Cmd::Search {
+            dir,
+            rounds,
+            mix_only: true,
+        } => match search_bench::run_mix(&dir, rounds) {
+            Ok(v) => report("query mix latency", v),
+            Err(e) => fail("search", e),
+        },
+        Cmd::Search { dir, rounds, .. } => match search_bench::run(&dir, rounds) {
             Ok(v) => report("search latency", v),
             Err(e) => fail("search", e),
         },

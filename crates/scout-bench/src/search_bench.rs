@@ -107,6 +107,51 @@ fn mix_latency(ranker: &Ranker, index: &CreatorIndex) -> scout::Result<Value> {
     Ok(json!({"queries": mix.len(), "latency": Latency::from_durations(&samples)}))
 }
 
+/// The HTTP mix alone, `rounds` times after a warm-up round: latency over every search and
+/// the slowest queries by their median.
+pub fn run_mix(dir: &Path, rounds: usize) -> scout::Result<Value> {
+    let index = CreatorIndex::open_existing(dir)?;
+    let ranker = Ranker::new(&Config::default())?;
+    let mix = query_mix::generate(query_mix::DEFAULT_COUNT, query_mix::DEFAULT_SEED);
+    let reqs = mix
+        .iter()
+        .map(|(q, filters)| {
+            let pairs = std::iter::once(("q", q.as_str()))
+                .chain(filters.iter().map(|(k, v)| (*k, v.as_str())));
+            SearchRequest::from_pairs(pairs)
+        })
+        .collect::<scout::Result<Vec<_>>>()?;
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); reqs.len()];
+    for round in 0..=rounds {
+        for (k, req) in reqs.iter().enumerate() {
+            let t = Instant::now();
+            std::hint::black_box(ranker.search(&index, req)?);
+            if round > 0 {
+                per_query[k].push(t.elapsed());
+            }
+        }
+    }
+    let all: Vec<Duration> = per_query.iter().flatten().copied().collect();
+    let mut slowest: Vec<(usize, f64)> = per_query
+        .iter()
+        .enumerate()
+        .map(|(k, d)| (k, Latency::from_durations(d).p50_ms))
+        .collect();
+    slowest.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let slowest: Vec<Value> = slowest
+        .into_iter()
+        .take(10)
+        .map(|(k, ms)| json!({"query": mix[k].0, "filters": mix[k].1, "p50_ms": ms}))
+        .collect();
+    Ok(json!({
+        "docs": index.num_docs(),
+        "queries": reqs.len(),
+        "rounds": rounds,
+        "latency": Latency::from_durations(&all),
+        "slowest": slowest,
+    }))
+}
+
 /// Mean time per query of each stage (warm), replayed outside the ranker.
 fn breakdown(
     index: &CreatorIndex,
