@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::constants as k;
-use super::percentile::{EngagementPercentiles, percentile_in};
+use super::percentile::{EngagementPercentiles, SortedRates};
 use crate::config::RankWeights;
 use crate::index::signals::RankSignals;
 use crate::model::{CreatorRecord, Tier};
@@ -168,7 +168,7 @@ pub fn score_signals_with<'p>(
     rec: &RankSignals,
     input: &ScoreInput<'_>,
     niche_share: impl Fn(usize) -> Option<f64>,
-    peers: impl FnOnce(Tier) -> &'p [f64],
+    peers: impl FnOnce(Tier) -> &'p SortedRates,
 ) -> Parts {
     let w = input.weights;
     let mut parts = Parts::default();
@@ -217,7 +217,7 @@ pub fn score_signals_with<'p>(
     add(Signal::Authenticity, w.authenticity, auth.clamp(0.0, 1.0));
 
     let eng = match (rec.engagement_rate, rec.tier) {
-        (Some(e), Some(t)) => percentile_in(peers(t), e),
+        (Some(e), Some(t)) => peers(t).percentile(e),
         _ => k::UNKNOWN_ENGAGEMENT,
     };
     add(Signal::Engagement, w.engagement, eng);

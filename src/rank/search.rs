@@ -26,6 +26,7 @@ use tantivy::{DocAddress, Searcher, Term};
 
 use super::candidate::{Candidate, FitOutcome, Ordered, read_err};
 use super::fit::{AvoidSpec, BuyerQuery, Markets, ValuesMatch, ValuesSpec, avoid, ship_to};
+use super::percentile::SortedRates;
 use super::score::{self, Signal};
 use super::{
     Ranker, SearchRequest, SearchResponse, evidence, expand, focus_bound, prefilter, retrieve,
@@ -211,7 +212,7 @@ pub(super) fn search(
         .iter()
         .map(|t| t.niche_ids(expansion.niches.iter().map(|(n, _)| n.as_str())))
         .collect();
-    let peers: Vec<Vec<[&[f64]; 3]>> = tables
+    let peers: Vec<Vec<[&SortedRates; 3]>> = tables
         .iter()
         .map(|t| {
             t.platforms()
