@@ -337,3 +337,80 @@ fn show_unknown_creator_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no index"));
 }
+
+/// `scout compact` merges a crawl's commits into one segment: `--json` says so, searches
+/// answer the same, and while another writer holds the index it exits 1 and changes nothing.
+#[test]
+fn compact_merges_the_commits_and_answers_the_same() {
+    let dir = common::tempdir();
+    for (k, batch) in [["anna", "bea", "carl"], ["dora", "emil", "fay"]]
+        .iter()
+        .enumerate()
+    {
+        let profiles: Vec<RawProfile> = batch
+            .iter()
+            .map(|n| {
+                let posts = ["vegan serum routine", "my vegan sunscreen test"];
+                profile(n, 12_000 + 9_000 * k as u64, "vegan skincare", &posts)
+            })
+            .collect();
+        drop(index_profiles(dir.path(), &profiles));
+    }
+    let search = || {
+        let out = scout()
+            .args(["search", "--json", "--index"])
+            .arg(dir.path())
+            .arg("vegan sunscreen")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        // Page order and totals; scores to 1e-6 (recency reads the clock).
+        let rows: Vec<(String, String)> = v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let score = r["score"].as_f64().unwrap();
+                (r["id"].as_str().unwrap().to_string(), format!("{score:.6}"))
+            })
+            .collect();
+        (v["total"].as_u64().unwrap(), rows)
+    };
+    let before = search();
+    assert_eq!(before.0, 6);
+
+    let index = CreatorIndex::open_existing(dir.path()).unwrap();
+    let held = index.writer().unwrap();
+    let out = scout()
+        .args(["compact", "--index"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("locked"));
+    drop(held);
+
+    let out = scout()
+        .args(["compact", "--json", "--index"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(s["segments_before"].as_u64().unwrap() >= 2, "{s}");
+    assert_eq!(s["segments_after"], 1, "{s}");
+    assert_eq!(
+        (s["creators"].as_u64(), s["generation"].as_u64()),
+        (Some(6), Some(2))
+    );
+    assert_eq!(search(), before);
+}

@@ -51,6 +51,9 @@ pub enum Command {
     Campaign(CampaignCommand),
     /// Combine worker or shard indexes into the --index folder, each creator once (newest wins).
     Merge(MergeArgs),
+    /// Merge the index's segments into one (after the nightly refresh or a large crawl):
+    /// searches read one segment instead of several.
+    Compact(JsonFlag),
 }
 
 #[derive(Debug, Subcommand)]

@@ -186,6 +186,30 @@ pub fn merge(index_path: &Path, a: MergeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+pub fn compact(index_path: &Path, json: bool) -> anyhow::Result<()> {
+    let s = crate::index::compact::compact(index_path)?;
+    let mut w = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer(&mut w, &s)?;
+        writeln!(w)?;
+    } else {
+        writeln!(
+            w,
+            "compacted {}: {} segments → {} ({} documents → {}, deleted ones dropped); {} \
+             creators, generation {} kept, in {:.1} s",
+            index_path.display(),
+            s.segments_before,
+            s.segments_after,
+            s.docs_before,
+            s.docs_after,
+            s.creators,
+            s.generation,
+            s.secs
+        )?;
+    }
+    Ok(())
+}
+
 /// `I/N` with 0 <= I < N.
 pub fn parse_shard(s: &str) -> Result<(u64, u64), Error> {
     let bad = || {

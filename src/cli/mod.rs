@@ -77,6 +77,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Export(_) => commands::export(&config, &cli.index),
         Command::Campaign(c) => campaign::run(&config, &cli.index, c),
         Command::Merge(a) => commands::merge(&cli.index, a),
+        Command::Compact(a) => commands::compact(&cli.index, a.json),
         Command::Config => {
             print!("{}", config.to_toml());
             Ok(())

@@ -6,6 +6,7 @@
 //! the commit by tantivy itself.
 
 pub(crate) mod cjk;
+pub mod compact;
 pub mod doc;
 pub mod merge;
 pub(crate) mod post_terms;
