@@ -15,6 +15,17 @@ fn scout() -> Command {
     Command::new(env!("CARGO_BIN_EXE_scout"))
 }
 
+/// `scout ARGS --index DIR`, which must succeed, its stdout read as one JSON value.
+fn json_of(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let out = scout().args(args).arg("--index").arg(dir).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn profile(name: &str, followers: u64, bio: &str, posts: &[&str]) -> RawProfile {
     RawProfile {
         profile_url: format!("http://127.0.0.1:1/web/creators/{name}"),
@@ -169,18 +180,10 @@ fn search_json_carries_interface_fields_with_types() {
         dir.path(),
         &[profile("anna", 24_000, "vegan skincare", &["vegan serum"])],
     );
-    let out = scout()
-        .args(["search", "--json", "--explain", "--index"])
-        .arg(dir.path())
-        .args(["vegan", "serum"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let v = json_of(
+        dir.path(),
+        &["search", "--json", "--explain", "vegan", "serum"],
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["query"], "vegan serum");
     assert_eq!(v["total"], 1);
     let r = &v["results"][0];
@@ -357,18 +360,7 @@ fn compact_merges_the_commits_and_answers_the_same() {
         drop(index_profiles(dir.path(), &profiles));
     }
     let search = || {
-        let out = scout()
-            .args(["search", "--json", "--index"])
-            .arg(dir.path())
-            .arg("vegan sunscreen")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let v = json_of(dir.path(), &["search", "--json", "vegan sunscreen"]);
         // Page order and totals; scores to 1e-6 (recency reads the clock).
         let rows: Vec<(String, String)> = v["results"]
             .as_array()
@@ -395,17 +387,7 @@ fn compact_merges_the_commits_and_answers_the_same() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("locked"));
     drop(held);
 
-    let out = scout()
-        .args(["compact", "--json", "--index"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let s: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let s = json_of(dir.path(), &["compact", "--json"]);
     assert!(s["segments_before"].as_u64().unwrap() >= 2, "{s}");
     assert_eq!(s["segments_after"], 1, "{s}");
     assert_eq!(

@@ -57,20 +57,11 @@ pub fn run(dir: &Path, rounds: usize) -> scout::Result<Value> {
     let lat = Latency::from_durations(&samples);
     let mix = mix_latency(&ranker, &index)?;
     let breakdown = breakdown(&index, &config, &reqs, rounds.max(1))?;
-    let slowest: Vec<Value> = {
-        let mut v: Vec<(usize, f64)> = per_query
-            .iter()
-            .enumerate()
-            .map(|(k, d)| (k, Latency::from_durations(d).p50_ms))
-            .collect();
-        v.sort_by(|a, b| b.1.total_cmp(&a.1));
-        v.into_iter()
-            .take(5)
-            .map(
-                |(k, ms)| json!({"query": queries::QUERIES[k].0, "p50_ms": ms, "total": totals[k]}),
-            )
-            .collect()
-    };
+    let slowest: Vec<Value> = slowest_first(&per_query)
+        .into_iter()
+        .take(5)
+        .map(|(k, ms)| json!({"query": queries::QUERIES[k].0, "p50_ms": ms, "total": totals[k]}))
+        .collect();
     Ok(json!({
         "docs": index.num_docs(),
         "queries": reqs.len(),
@@ -107,6 +98,17 @@ fn mix_latency(ranker: &Ranker, index: &CreatorIndex) -> scout::Result<Value> {
     Ok(json!({"queries": mix.len(), "latency": Latency::from_durations(&samples)}))
 }
 
+/// Each query's index and median (ms), slowest first.
+fn slowest_first(per_query: &[Vec<Duration>]) -> Vec<(usize, f64)> {
+    let mut v: Vec<(usize, f64)> = per_query
+        .iter()
+        .enumerate()
+        .map(|(k, d)| (k, Latency::from_durations(d).p50_ms))
+        .collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    v
+}
+
 /// The HTTP mix alone, `rounds` times after a warm-up round: latency over every search and
 /// the slowest queries by their median.
 pub fn run_mix(dir: &Path, rounds: usize) -> scout::Result<Value> {
@@ -132,13 +134,7 @@ pub fn run_mix(dir: &Path, rounds: usize) -> scout::Result<Value> {
         }
     }
     let all: Vec<Duration> = per_query.iter().flatten().copied().collect();
-    let mut slowest: Vec<(usize, f64)> = per_query
-        .iter()
-        .enumerate()
-        .map(|(k, d)| (k, Latency::from_durations(d).p50_ms))
-        .collect();
-    slowest.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let slowest: Vec<Value> = slowest
+    let slowest: Vec<Value> = slowest_first(&per_query)
         .into_iter()
         .take(10)
         .map(|(k, ms)| json!({"query": mix[k].0, "filters": mix[k].1, "p50_ms": ms}))
