@@ -141,10 +141,13 @@ mod tests {
 
     #[test]
     fn mid_rank_percentiles() {
-        let v = [0.01, 0.02, 0.03, 0.04];
-        assert_eq!(percentile_in(&v, 0.0), 0.0);
-        assert_eq!(percentile_in(&v, 0.05), 1.0);
-        assert_eq!(percentile_in(&v, 0.02), 0.375);
+        let v = [0.04, 0.02, 0.03, 0.01];
+        let rates = SortedRates::new(v.to_vec());
+        for (x, want) in [(0.0, 0.0), (0.05, 1.0), (0.02, 0.375)] {
+            assert_eq!(rates.percentile(x), want);
+            assert_eq!(percentile_in(&rates.rates, x), want);
+        }
+        assert_eq!(SortedRates::new(Vec::new()).percentile(0.02), 0.5);
         assert_eq!(percentile_in(&[], 0.02), 0.5);
     }
 
