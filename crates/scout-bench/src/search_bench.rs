@@ -87,15 +87,23 @@ pub fn run(dir: &Path, rounds: usize) -> scout::Result<Value> {
 fn mix_latency(ranker: &Ranker, index: &CreatorIndex) -> scout::Result<Value> {
     let mix = query_mix::generate(query_mix::DEFAULT_COUNT, query_mix::DEFAULT_SEED);
     let mut samples = Vec::with_capacity(mix.len());
-    for (q, filters) in &mix {
-        let pairs =
-            std::iter::once(("q", q.as_str())).chain(filters.iter().map(|(k, v)| (*k, v.as_str())));
-        let req = SearchRequest::from_pairs(pairs)?;
+    for req in mix_requests(&mix)? {
         let t = Instant::now();
         std::hint::black_box(ranker.search(index, &req)?);
         samples.push(t.elapsed());
     }
     Ok(json!({"queries": mix.len(), "latency": Latency::from_durations(&samples)}))
+}
+
+/// The mix's queries as the server would parse them from its HTTP paths.
+fn mix_requests(mix: &[query_mix::Mixed]) -> scout::Result<Vec<SearchRequest>> {
+    mix.iter()
+        .map(|(q, filters)| {
+            let pairs = std::iter::once(("q", q.as_str()))
+                .chain(filters.iter().map(|(k, v)| (*k, v.as_str())));
+            SearchRequest::from_pairs(pairs)
+        })
+        .collect()
 }
 
 /// Each query's index and median (ms), slowest first.
@@ -115,14 +123,7 @@ pub fn run_mix(dir: &Path, rounds: usize) -> scout::Result<Value> {
     let index = CreatorIndex::open_existing(dir)?;
     let ranker = Ranker::new(&Config::default())?;
     let mix = query_mix::generate(query_mix::DEFAULT_COUNT, query_mix::DEFAULT_SEED);
-    let reqs = mix
-        .iter()
-        .map(|(q, filters)| {
-            let pairs = std::iter::once(("q", q.as_str()))
-                .chain(filters.iter().map(|(k, v)| (*k, v.as_str())));
-            SearchRequest::from_pairs(pairs)
-        })
-        .collect::<scout::Result<Vec<_>>>()?;
+    let reqs = mix_requests(&mix)?;
     let mut per_query: Vec<Vec<Duration>> = vec![Vec::new(); reqs.len()];
     for round in 0..=rounds {
         for (k, req) in reqs.iter().enumerate() {
