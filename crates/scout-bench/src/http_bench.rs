@@ -162,7 +162,7 @@ fn serve_and_measure(o: &HttpOptions, paths: &[String], script: &Path, extra: &[
     result
 }
 
-fn measure(
+pub fn measure(
     addr: SocketAddr,
     paths: &[String],
     script: &Path,

@@ -18,6 +18,7 @@
 pub mod crawl_bench;
 pub mod extract_bench;
 pub mod http_bench;
+pub mod http_floor;
 pub mod index_bench;
 pub mod lexicon;
 pub mod memory_bench;

@@ -10,8 +10,8 @@ use scout_bench::orchestrate::{AllOptions, run_all};
 use scout_bench::procs::emit_result;
 use scout_bench::world::{Format, World};
 use scout_bench::{
-    crawl_bench, extract_bench, http_bench, index_bench, memory_bench, print_flat, search_bench,
-    server,
+    crawl_bench, extract_bench, http_bench, http_floor, index_bench, memory_bench, print_flat,
+    search_bench, server,
 };
 use serde_json::json;
 
@@ -215,6 +215,23 @@ enum Cmd {
     Http {
         #[arg(long, default_value = "target/release/scout")]
         scout: PathBuf,
+        #[arg(long)]
+        dir: PathBuf,
+        #[arg(long, default_value_t = 10)]
+        secs: u32,
+        #[arg(long, default_value_t = 32)]
+        connections: u32,
+        /// Distinct queries wrk cycles through (seeded).
+        #[arg(long, default_value_t = scout_bench::query_mix::DEFAULT_COUNT)]
+        queries: usize,
+        #[arg(long, default_value_t = DEFAULT_SEED)]
+        seed: u64,
+        #[arg(long, default_value = "target/bench")]
+        work: PathBuf,
+    },
+    /// The floor under `http`: plain BM25 over bio and posts, top 20 stored records copied as
+    /// stored, filters ignored, served in this process under the same wrk mix
+    HttpFloor {
         #[arg(long)]
         dir: PathBuf,
         #[arg(long, default_value_t = 10)]
@@ -466,6 +483,27 @@ fn main() -> ExitCode {
                 "HTTP /v1/search",
                 http_bench::run(&http_bench::HttpOptions {
                     scout_bin: &scout,
+                    index_dir: &dir,
+                    work: &work,
+                    secs,
+                    connections,
+                    queries,
+                    seed,
+                }),
+            )
+        }
+        Cmd::HttpFloor {
+            dir,
+            secs,
+            connections,
+            queries,
+            seed,
+            work,
+        } => {
+            let _ = std::fs::create_dir_all(&work);
+            report(
+                "HTTP floor: plain BM25",
+                http_floor::run(&http_floor::FloorOptions {
                     index_dir: &dir,
                     work: &work,
                     secs,

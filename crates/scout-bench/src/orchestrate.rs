@@ -267,6 +267,24 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
         });
         println!("  {v}");
         d.insert("http".into(), v);
+        // The plain engine on the same index, requests and wrk: what bounds any ranker here.
+        let args = [
+            s("http-floor"),
+            s("--dir"),
+            index_dir(largest).display().to_string(),
+            s("--secs"),
+            s(o.http_secs),
+            s("--connections"),
+            s(o.http_connections),
+            s("--queries"),
+            s(o.http_queries),
+            s("--seed"),
+            s(o.seed),
+            s("--work"),
+            o.work.display().to_string(),
+        ];
+        let floor = h.phase("HTTP floor: plain BM25 under the same wrk", &args, 600);
+        d.insert("http_floor".into(), floor);
     }
     if o.runs("crawl") || o.runs("scrapy") || o.runs("rate") {
         crawl_phases(o, &h, &mut d)?;

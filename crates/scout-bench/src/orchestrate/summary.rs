@@ -73,6 +73,9 @@ pub(super) fn summarise(o: &AllOptions, largest: u64, machine: Value, d: &Value)
         "http_cache_on_searches_per_s": f(&d["http"], &["cache_on", "requests_per_s"]),
         "http_cache_on_p99_ms": f(&d["http"], &["cache_on", "p99_ms"]),
         "http_distinct_queries": d["http"]["distinct_queries"].as_u64(),
+        // Plain BM25 on the same index, requests and wrk: the ceiling for any ranker here.
+        "http_floor_searches_per_s": f(&d["http_floor"], &["requests_per_s"]),
+        "http_floor_p99_ms": f(&d["http_floor"], &["p99_ms"]),
         "serve_peak_rss_mb": f(&d["http"], &["cache_on", "serve_peak_rss_mb"]),
         "crawl_peak_rss_mb": median_of(crawls, &["peak_rss_mb"]),
         "ranking_ndcg10": f(&d["ranking"], &["ranking_ndcg10"]),
@@ -187,6 +190,14 @@ pub(super) fn print_summary(r: &Value) {
             s("HTTP searches/s, cache on"),
             fmt_opt(g("http_cache_on_searches_per_s"), 0),
             format!("p99 {} ms", fmt_opt(g("http_cache_on_p99_ms"), 2)),
+        ),
+        (
+            s("HTTP floor searches/s"),
+            fmt_opt(g("http_floor_searches_per_s"), 0),
+            format!(
+                "plain BM25, records as stored, same wrk; p99 {} ms",
+                fmt_opt(g("http_floor_p99_ms"), 2)
+            ),
         ),
         (
             s("serve peak RSS MiB"),

@@ -1,0 +1,274 @@
+//! The floor under the HTTP benchmark: the least a search engine can do for the same requests
+//! on the same index and machine, served the same way and driven by the same wrk script.
+//!
+//! For each `/v1/search?q=...` it runs plain BM25 over `bio` and `posts` (tantivy's own query
+//! parser and top-k collector, with the exact count scout's `total` also is), ignores every
+//! filter, and writes the 20 best creators' records into the response as they are stored —
+//! no re-ranking, no expansion, no parsing or re-encoding of records. scout answers the same
+//! requests with far more work (11 fields, synonyms, filters, 400 re-ranked candidates, query
+//! focus), so what this floor sustains bounds what any ranker answering these requests with
+//! full records can sustain on this machine: if the floor is below a target, the target is
+//! out of reach of the whole design, not of one more optimisation (BENCHMARKS.md).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use scout::index::CreatorIndex;
+use serde_json::{Value, json};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::QueryParser;
+use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
+use tantivy::schema::{Field, OwnedValue};
+use tantivy::{DocAddress, Score, Searcher};
+
+use super::{http_bench, procs, query_mix, stats};
+
+/// Results per response, as in the scout benchmark's requests.
+const PAGE: usize = 20;
+
+/// The plain engine: one index, a parser over `bio` and `posts`.
+pub struct Floor {
+    index: CreatorIndex,
+    parser: QueryParser,
+}
+
+/// A stored document read only as far as its `record` field, kept as the stored JSON text.
+struct RecordText(Option<String>);
+
+/// The `record` field's id, for the deserializer: set by [`Floor::open`] (scout numbers its
+/// fields the same in every index).
+static RECORD: std::sync::OnceLock<Field> = std::sync::OnceLock::new();
+
+impl DocumentDeserialize for RecordText {
+    fn deserialize<'de, D>(mut deserializer: D) -> Result<Self, DeserializeError>
+    where
+        D: DocumentDeserializer<'de>,
+    {
+        let record = *RECORD.get().expect("set when the floor opened");
+        while let Some((field, value)) = deserializer.next_field::<OwnedValue>()? {
+            if field == record {
+                return Ok(RecordText(match value {
+                    OwnedValue::Str(s) => Some(s),
+                    _ => None,
+                }));
+            }
+        }
+        Ok(RecordText(None))
+    }
+}
+
+impl Floor {
+    pub fn open(dir: &Path) -> scout::Result<Floor> {
+        let index = CreatorIndex::open_existing(dir)?;
+        let f = &index.fields;
+        let parser = QueryParser::for_index(index.tantivy(), vec![f.bio, f.posts]);
+        let record = *RECORD.get_or_init(|| f.record);
+        assert_eq!(
+            record, f.record,
+            "scout numbers its fields the same in every index"
+        );
+        Ok(Floor { index, parser })
+    }
+
+    /// The JSON answer to `q`: `{"query", "total", "results": [stored records]}`.
+    pub fn answer(&self, q: &str) -> tantivy::Result<String> {
+        // Lenient: the mix's words are never query syntax errors, and a floor must not fail.
+        let (query, _) = self.parser.parse_query_lenient(q);
+        let searcher = self.index.searcher();
+        let (top, total) =
+            searcher.search(&query, &(TopDocs::with_limit(PAGE).order_by_score(), Count))?;
+        self.write(&searcher, q, total, top)
+    }
+
+    fn write(
+        &self,
+        searcher: &Searcher,
+        q: &str,
+        total: usize,
+        top: Vec<(Score, DocAddress)>,
+    ) -> tantivy::Result<String> {
+        let mut out = String::with_capacity(4096 * PAGE);
+        out.push_str("{\"query\":");
+        out.push_str(&Value::from(q).to_string());
+        out.push_str(",\"total\":");
+        out.push_str(&total.to_string());
+        out.push_str(",\"results\":[");
+        let mut first = true;
+        for (_, addr) in top {
+            let RecordText(Some(rec)) = searcher.doc::<RecordText>(addr)? else {
+                continue;
+            };
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            out.push_str(&rec);
+        }
+        out.push_str("]}");
+        Ok(out)
+    }
+}
+
+/// Mean microseconds per query of the floor's steps, in this process, warm (`rounds` passes
+/// over `queries`): top 20 alone (block-max WAND may skip postings), with the exact count
+/// (every matching posting read), and the whole answer with the records.
+pub fn breakdown(floor: &Floor, queries: &[String], rounds: usize) -> tantivy::Result<Value> {
+    let searcher = floor.index.searcher();
+    let parsed: Vec<_> = queries
+        .iter()
+        .map(|q| floor.parser.parse_query_lenient(q).0)
+        .collect();
+    let top = || TopDocs::with_limit(PAGE).order_by_score();
+    let mean_us = |f: &mut dyn FnMut(usize) -> tantivy::Result<()>| -> tantivy::Result<f64> {
+        for i in 0..queries.len() {
+            f(i)?; // warm-up pass
+        }
+        let started = Instant::now();
+        for _ in 0..rounds {
+            for i in 0..queries.len() {
+                f(i)?;
+            }
+        }
+        let n = (rounds * queries.len()).max(1) as f64;
+        Ok(stats::round1(started.elapsed().as_secs_f64() * 1e6 / n))
+    };
+    let top_only = mean_us(&mut |i| searcher.search(&*parsed[i], &top()).map(drop))?;
+    let counted = mean_us(&mut |i| searcher.search(&*parsed[i], &(top(), Count)).map(drop))?;
+    let answered = mean_us(&mut |i| floor.answer(&queries[i]).map(drop))?;
+    Ok(json!({
+        "top20_us": top_only,
+        "top20_and_count_us": counted,
+        "answer_with_records_us": answered,
+        "queries": queries.len(),
+        "rounds": rounds,
+    }))
+}
+
+async fn search(
+    State(floor): State<Arc<Floor>>,
+    Query(params): Query<Vec<(String, String)>>,
+) -> Response {
+    let q = params
+        .iter()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    match floor.answer(q) {
+        Ok(body) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
+    }
+}
+
+/// Serve the floor on `addr` from a runtime of `threads` workers (scout serve's default is one
+/// per core) on a thread of its own, until the process ends.
+fn spawn(floor: Floor, addr: SocketAddr, threads: usize) -> std::io::Result<()> {
+    let listener = std::net::TcpListener::bind(addr)?;
+    listener.set_nonblocking(true)?;
+    let app = axum::Router::new()
+        .route("/v1/search", axum::routing::get(search))
+        .with_state(Arc::new(floor));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .enable_all()
+        .build()?;
+    std::thread::spawn(move || {
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+            let _ = axum::serve(listener, app).await;
+        });
+    });
+    Ok(())
+}
+
+/// What [`run`] is given: the index and wrk settings of the HTTP benchmark it stands under.
+pub struct FloorOptions<'a> {
+    pub index_dir: &'a Path,
+    pub work: &'a Path,
+    pub secs: u32,
+    pub connections: u32,
+    pub queries: usize,
+    pub seed: u64,
+}
+
+/// Serve the floor in this process and measure it with wrk over the HTTP benchmark's query mix:
+/// requests/s, latency percentiles, and this process's CPU seconds while wrk ran.
+pub fn run(o: &FloorOptions) -> Value {
+    let floor = match Floor::open(o.index_dir) {
+        Ok(f) => f,
+        Err(e) => return json!({"skipped": format!("cannot open the index: {e}")}),
+    };
+    let mix = query_mix::generate(o.queries, o.seed);
+    let texts: Vec<String> = mix.iter().map(|(q, _)| q.clone()).collect();
+    let in_process = match breakdown(&floor, &texts, 2) {
+        Ok(v) => v,
+        Err(e) => return json!({"skipped": format!("the floor's search failed: {e}")}),
+    };
+    let paths = query_mix::http_paths(&mix);
+    let script = o.work.join("wrk_floor.lua");
+    if let Err(e) = std::fs::write(&script, http_bench::wrk_script(&paths)) {
+        return json!({"skipped": format!("cannot write {}: {e}", script.display())});
+    }
+    let Ok(port) = procs::free_port() else {
+        return json!({"skipped": "no free loopback port"});
+    };
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    if let Err(e) = spawn(floor, addr, threads) {
+        return json!({"skipped": format!("cannot serve the floor on {addr}: {e}")});
+    }
+    let cpu_before = stats::cpu_secs();
+    let mut v = http_bench::measure(addr, &paths, &script, o.secs, o.connections);
+    if let (Some(a), Some(b)) = (cpu_before, stats::cpu_secs()) {
+        v["serve_cpu_secs"] = json!(stats::round1(b - a));
+    }
+    v["distinct_queries"] = json!(paths.len());
+    v["in_process"] = in_process;
+    v["engine"] = json!("plain BM25 over bio and posts, top 20 + exact count, filters ignored");
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plain_answer_is_json_carrying_the_stored_records() {
+        let dir = std::env::temp_dir().join(format!("scout-floor-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        crate::index_bench::build(300, 7, &dir).expect("index");
+        let floor = Floor::open(&dir).expect("open");
+        let body = floor.answer("skincare routine").expect("answer");
+        let v: Value = serde_json::from_str(&body).expect("valid JSON");
+        assert_eq!(v["query"], "skincare routine");
+        let results = v["results"].as_array().expect("results");
+        let total = v["total"].as_u64().unwrap() as usize;
+        assert!(
+            !results.is_empty() && results.len() == total.min(PAGE),
+            "{body}"
+        );
+        let mut ids: Vec<&str> = results.iter().filter_map(|r| r["id"].as_str()).collect();
+        assert_eq!(
+            ids.len(),
+            results.len(),
+            "every result is a stored record with its id"
+        );
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), results.len(), "no creator twice");
+        for q in ["", "zzqx"] {
+            let v: Value = serde_json::from_str(&floor.answer(q).expect("answer")).unwrap();
+            assert_eq!(
+                (v["total"].as_u64(), v["results"].as_array().map(Vec::len)),
+                (Some(0), Some(0))
+            );
+        }
+        let breakdown = breakdown(&floor, &["skincare".into(), "\"quote".into()], 1).unwrap();
+        assert!(breakdown["answer_with_records_us"].as_f64().unwrap() > 0.0);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
