@@ -1,14 +1,15 @@
-//! The floor under the HTTP benchmark: the least a search engine can do for the same requests
-//! on the same index and machine, served the same way and driven by the same wrk script.
+//! A floor under the HTTP benchmark: plain BM25 for the same requests on the same index and
+//! machine, served the same way and driven by the same wrk script.
 //!
-//! For each `/v1/search?q=...` it runs plain BM25 over `bio` and `posts` (tantivy's own query
-//! parser and top-k collector, with the exact count scout's `total` also is), ignores every
-//! filter, and writes the 20 best creators' records into the response as they are stored —
-//! no re-ranking, no expansion, no parsing or re-encoding of records. scout answers the same
-//! requests with far more work (11 fields, synonyms, filters, 400 re-ranked candidates, query
-//! focus), so what this floor sustains bounds what any ranker answering these requests with
-//! full records can sustain on this machine: if the floor is below a target, the target is
-//! out of reach of the whole design, not of one more optimisation (BENCHMARKS.md).
+//! For each `/v1/search?q=...` it runs BM25 over a few text fields (by default `bio` and
+//! `posts`, what the ranking benchmark's plain BM25 reads) with tantivy's own query parser and
+//! top-k collector and the exact count scout's `total` also is, ignores every filter, and
+//! writes the 20 best creators' records into the response as they are stored — no re-ranking,
+//! no expansion, no parsing or re-encoding of records. Records come from the document store
+//! as scout reads them, or (`records_in_memory`) from a copy of every record kept in memory.
+//! scout answers the same requests with far more work (11 fields, synonyms, filters, 400
+//! re-ranked candidates, query focus); the floor's variants show what the target asks of an
+//! engine on this machine (BENCHMARKS.md, tenth pass).
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -31,10 +32,12 @@ use super::{http_bench, procs, query_mix, stats};
 /// Results per response, as in the scout benchmark's requests.
 const PAGE: usize = 20;
 
-/// The plain engine: one index, a parser over `bio` and `posts`.
+/// The plain engine: one index, a parser over the chosen fields, the records in memory or not.
 pub struct Floor {
     index: CreatorIndex,
     parser: QueryParser,
+    /// Every record's stored text by segment and doc id, when kept in memory.
+    in_memory: Option<Vec<Vec<String>>>,
 }
 
 /// A stored document read only as far as its `record` field, kept as the stored JSON text.
@@ -63,16 +66,35 @@ impl DocumentDeserialize for RecordText {
 }
 
 impl Floor {
-    pub fn open(dir: &Path) -> scout::Result<Floor> {
+    /// Open the index at `dir` with a parser over `fields` (scout's text field names).
+    pub fn open(dir: &Path, fields: &[String], records_in_memory: bool) -> scout::Result<Floor> {
         let index = CreatorIndex::open_existing(dir)?;
+        let schema = index.tantivy().schema();
+        let fields = fields
+            .iter()
+            .map(|name| {
+                schema
+                    .get_field(name)
+                    .map_err(|_| scout::Error::Usage(format!("no field {name:?} in the index")))
+            })
+            .collect::<scout::Result<Vec<Field>>>()?;
+        let parser = QueryParser::for_index(index.tantivy(), fields);
         let f = &index.fields;
-        let parser = QueryParser::for_index(index.tantivy(), vec![f.bio, f.posts]);
         let record = *RECORD.get_or_init(|| f.record);
         assert_eq!(
             record, f.record,
             "scout numbers its fields the same in every index"
         );
-        Ok(Floor { index, parser })
+        let in_memory = if records_in_memory {
+            Some(all_records(&index.searcher()).map_err(|e| scout::Error::Other(e.to_string()))?)
+        } else {
+            None
+        };
+        Ok(Floor {
+            index,
+            parser,
+            in_memory,
+        })
     }
 
     /// The JSON answer to `q`: `{"query", "total", "results": [stored records]}`.
@@ -100,18 +122,41 @@ impl Floor {
         out.push_str(",\"results\":[");
         let mut first = true;
         for (_, addr) in top {
-            let RecordText(Some(rec)) = searcher.doc::<RecordText>(addr)? else {
-                continue;
+            let stored;
+            let rec = match &self.in_memory {
+                Some(all) => &all[addr.segment_ord as usize][addr.doc_id as usize],
+                None => match searcher.doc::<RecordText>(addr)? {
+                    RecordText(Some(r)) => {
+                        stored = r;
+                        &stored
+                    }
+                    RecordText(None) => continue,
+                },
             };
             if !first {
                 out.push(',');
             }
             first = false;
-            out.push_str(&rec);
+            out.push_str(rec);
         }
         out.push_str("]}");
         Ok(out)
     }
+}
+
+/// Every record's stored text, by segment and doc id.
+fn all_records(searcher: &Searcher) -> tantivy::Result<Vec<Vec<String>>> {
+    let segments = searcher.segment_readers();
+    (0..segments.len())
+        .map(|seg| {
+            (0..segments[seg].max_doc())
+                .map(|d| {
+                    let RecordText(r) = searcher.doc(DocAddress::new(seg as u32, d))?;
+                    Ok(r.unwrap_or_default())
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// Mean microseconds per query of the floor's steps, in this process, warm (`rounds` passes
@@ -188,6 +233,9 @@ fn spawn(floor: Floor, addr: SocketAddr, threads: usize) -> std::io::Result<()> 
 /// What [`run`] is given: the index and wrk settings of the HTTP benchmark it stands under.
 pub struct FloorOptions<'a> {
     pub index_dir: &'a Path,
+    /// Text fields BM25 runs over.
+    pub fields: &'a [String],
+    pub records_in_memory: bool,
     pub work: &'a Path,
     pub secs: u32,
     pub connections: u32,
@@ -198,7 +246,7 @@ pub struct FloorOptions<'a> {
 /// Serve the floor in this process and measure it with wrk over the HTTP benchmark's query mix:
 /// requests/s, latency percentiles, and this process's CPU seconds while wrk ran.
 pub fn run(o: &FloorOptions) -> Value {
-    let floor = match Floor::open(o.index_dir) {
+    let floor = match Floor::open(o.index_dir, o.fields, o.records_in_memory) {
         Ok(f) => f,
         Err(e) => return json!({"skipped": format!("cannot open the index: {e}")}),
     };
@@ -228,7 +276,15 @@ pub fn run(o: &FloorOptions) -> Value {
     }
     v["distinct_queries"] = json!(paths.len());
     v["in_process"] = in_process;
-    v["engine"] = json!("plain BM25 over bio and posts, top 20 + exact count, filters ignored");
+    v["engine"] = json!(format!(
+        "plain BM25 over {}, top 20 + exact count, filters ignored, records from {}",
+        o.fields.join(" and "),
+        if o.records_in_memory {
+            "memory"
+        } else {
+            "the document store"
+        }
+    ));
     v
 }
 
@@ -241,7 +297,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("scout-floor-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         crate::index_bench::build(300, 7, &dir).expect("index");
-        let floor = Floor::open(&dir).expect("open");
+        let fields = ["bio".to_string(), "posts".to_string()];
+        let floor = Floor::open(&dir, &fields, false).expect("open");
         let body = floor.answer("skincare routine").expect("answer");
         let v: Value = serde_json::from_str(&body).expect("valid JSON");
         assert_eq!(v["query"], "skincare routine");
@@ -269,6 +326,20 @@ mod tests {
         }
         let breakdown = breakdown(&floor, &["skincare".into(), "\"quote".into()], 1).unwrap();
         assert!(breakdown["answer_with_records_us"].as_f64().unwrap() > 0.0);
+        // The same answer with the records kept in memory.
+        let in_memory = Floor::open(&dir, &fields, true).expect("open in memory");
+        assert_eq!(in_memory.answer("skincare routine").unwrap(), body);
+        let posts_only = Floor::open(&dir, &fields[1..], false).expect("posts only");
+        let v: Value =
+            serde_json::from_str(&posts_only.answer("skincare routine").unwrap()).unwrap();
+        assert!(
+            v["total"].as_u64().unwrap() as usize <= total,
+            "fewer fields, no more matches"
+        );
+        let err = Floor::open(&dir, &["nope".to_string()], false)
+            .err()
+            .expect("unknown field");
+        assert!(err.to_string().contains("nope"), "{err}");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -234,6 +234,12 @@ enum Cmd {
     HttpFloor {
         #[arg(long)]
         dir: PathBuf,
+        /// Text fields BM25 runs over, comma-separated (scout's field names).
+        #[arg(long, default_value = "bio,posts", value_delimiter = ',')]
+        fields: Vec<String>,
+        /// Copy every record into memory first instead of reading the page's from the store.
+        #[arg(long)]
+        records_in_memory: bool,
         #[arg(long, default_value_t = 10)]
         secs: u32,
         #[arg(long, default_value_t = 32)]
@@ -494,6 +500,8 @@ fn main() -> ExitCode {
         }
         Cmd::HttpFloor {
             dir,
+            fields,
+            records_in_memory,
             secs,
             connections,
             queries,
@@ -505,6 +513,8 @@ fn main() -> ExitCode {
                 "HTTP floor: plain BM25",
                 http_floor::run(&http_floor::FloorOptions {
                     index_dir: &dir,
+                    fields: &fields,
+                    records_in_memory,
                     work: &work,
                     secs,
                     connections,
