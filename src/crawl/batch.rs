@@ -1,6 +1,6 @@
-//! Applying one source read to the index writer and the frontier: upserts (with extraction on
-//! the blocking pool), opt-out removals, shard hand-overs, discoveries, and a refresh's
-//! unchanged / gone answers.
+//! Applying one source read to the index writer and the frontier: upserts (with extraction as
+//! a CPU task, [`crate::sources::cpu`]), opt-out removals, shard hand-overs, discoveries, and
+//! a refresh's unchanged / gone answers.
 
 use std::sync::Arc;
 
@@ -192,7 +192,8 @@ impl Batch<'_> {
             Some(p) if p.history == history => (p.record, p.doc),
             _ => {
                 let ex = self.extractor.clone();
-                let (record, r) = crate::sources::cpu::run(move || {
+                let bytes = crate::sources::cpu::profile_bytes(&raw);
+                let (record, r) = crate::sources::cpu::run(bytes, move || {
                     let rec = ex.extract(&raw, &history, chrono::Utc::now());
                     (rec, raw)
                 })

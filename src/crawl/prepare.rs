@@ -1,6 +1,6 @@
 //! Extraction ahead of the crawl loop: each read computes its creators' signals and index
-//! documents on the blocking pool as part of the read itself, concurrently with the other
-//! reads in flight.
+//! documents as a CPU task ([`crate::sources::cpu`]) as part of the read itself,
+//! concurrently with the other reads in flight.
 //!
 //! The crawl loop owns the index writer and applies reads one at a time; when it waited for
 //! each creator's extraction there, no other read made progress meanwhile (the reads are
@@ -14,6 +14,7 @@ use super::reads::Reads;
 use super::run::{in_shard, is_audience};
 use crate::index::PreparedDoc;
 use crate::model::{CreatorRecord, FollowerPoint, RawProfile};
+use crate::sources::cpu;
 
 /// One creator's signals and document, and the history they were computed with.
 pub(super) struct Prepared {
@@ -37,7 +38,7 @@ impl Reads {
             && !is_audience(&self.config.crawl, raw)
     }
 
-    /// Extract every profile of a read that will be written, all in one blocking task.
+    /// Extract every profile of a read that will be written, all in one CPU task.
     pub(super) async fn prepare(
         &self,
         profiles: &mut Vec<RawProfile>,
@@ -63,7 +64,8 @@ impl Reads {
         }
         let taken = std::mem::take(profiles);
         let (ex, fields) = (self.extractor.clone(), self.fields.clone());
-        let done = crate::sources::cpu::run(move || {
+        let bytes = taken.iter().map(cpu::profile_bytes).sum();
+        let done = cpu::run(bytes, move || {
             let prepared = taken
                 .iter()
                 .zip(histories)

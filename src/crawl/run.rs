@@ -1,9 +1,10 @@
 //! The crawl driver: seeds → frontier → sources → signals → index, in batches.
 //!
 //! Sources run concurrently (bounded by `crawl.concurrency`; the Fetcher keeps each host at
-//! its own polite rate), extraction runs on the blocking pool, and the single index writer
-//! commits every `crawl.commit_every` creators together with the resume state, so a long
-//! crawl makes progress durable and a killed one continues (see [`super::state`]).
+//! its own polite rate), extraction runs as CPU tasks ([`crate::sources::cpu`]), and the
+//! single index writer commits every `crawl.commit_every` creators together with the resume
+//! state, so a long crawl makes progress durable and a killed one continues (see
+//! [`super::state`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;

@@ -5,8 +5,9 @@
 //!
 //! This file only sequences requests through the crawler's [`Fetcher`](crate::net::Fetcher)
 //! and hands HTML to the pure parsers ([`web_profile`](super::web_profile),
-//! [`web_post`](super::web_post)) on the blocking pool, so a big page never stalls the async
-//! executor. Every failure becomes a [`Problem`] naming the URL; the crawl goes on.
+//! [`web_post`](super::web_post)) through [`super::cpu`]: a page of a few KB is parsed on the
+//! read's own worker, a big one on the blocking pool so it never stalls the async executor.
+//! Every failure becomes a [`Problem`] naming the URL; the crawl goes on.
 //!
 //! Consent: a `noindex` in `<meta name=robots>` (or `<meta name=scout>`) or in an
 //! `X-Robots-Tag` header addressed to us or to everyone means the profile is not produced and
@@ -141,7 +142,7 @@ async fn parse_profile_blocking(resp: &Response, agent: &str) -> ProfileParse {
     let url = resp.url.clone();
     let header = header_directives(resp, agent);
     let fallback = url.clone();
-    super::cpu::run(move || parse_profile(&html, &url, header))
+    super::cpu::run(html.len(), move || parse_profile(&html, &url, header))
         .await
         .unwrap_or_else(|e| ProfileParse {
             profile: None,
@@ -169,7 +170,7 @@ enum Fetched {
     Failed(Vec<Problem>),
 }
 
-/// Every post page of a creator parsed, in order, in one trip to the CPU pool. A page whose
+/// Every post page of a creator parsed, in order, in one CPU task ([`super::cpu`]). A page whose
 /// parser panics is reported as not parsed; the others are kept.
 async fn parse_posts_blocking(pages: Vec<Fetched>, creator: &Url) -> Vec<PostsParse> {
     let creator = creator.clone();
@@ -180,6 +181,13 @@ async fn parse_posts_blocking(pages: Vec<Fetched>, creator: &Url) -> Vec<PostsPa
             Fetched::Failed(_) => None,
         })
         .collect();
+    let bytes = pages
+        .iter()
+        .map(|p| match p {
+            Fetched::Page { html, .. } => html.len(),
+            Fetched::Failed(_) => 0,
+        })
+        .sum();
     let parse = move || -> Vec<PostsParse> {
         pages
             .into_iter()
@@ -197,7 +205,7 @@ async fn parse_posts_blocking(pages: Vec<Fetched>, creator: &Url) -> Vec<PostsPa
             })
             .collect()
     };
-    super::cpu::run(parse).await.unwrap_or_else(|e| {
+    super::cpu::run(bytes, parse).await.unwrap_or_else(|e| {
         let e = e.to_string();
         urls.into_iter().map(|u| not_parsed(u, &e)).collect()
     })
