@@ -8,10 +8,10 @@
 //! per task, the answer handed back, the page's bytes cold in the other core's cache. Run on
 //! the worker instead, the 10k-creator benchmark crawl (2 cores) went from 6,021 to 6,731
 //! pages/s on average over ten alternations with the binary before, none slower (CPU 22.1 →
-//! 20.1 s, context switches 155k → 66k, peak RSS 221 → 172 MiB); BENCHMARKS.md, tenth pass. A worker busy with one
-//! read's parse delays the other reads it holds by that long, so only inputs up to
-//! [`INLINE_MAX_BYTES`] run there (a large page takes milliseconds to parse); the rest keep
-//! the blocking pool.
+//! 20.1 s, context switches 155k → 66k, peak RSS 221 → 172 MiB); BENCHMARKS.md, tenth
+//! pass. A worker busy with one read's parse delays the other reads it holds by that long,
+//! so only inputs up to [`INLINE_MAX_BYTES`] run there (a large page takes milliseconds to
+//! parse); the rest keep the blocking pool.
 //!
 //! The pool grows a thread for every task that finds no idle one: a crawl on two cores ran
 //! ~55 threads, each with its own allocator heap (peak RSS ~290 → 700–930 MiB), switching
