@@ -229,8 +229,8 @@ enum Cmd {
         #[arg(long, default_value = "target/bench")]
         work: PathBuf,
     },
-    /// The floor under `http`: plain BM25 over bio and posts, top 20 stored records copied as
-    /// stored, filters ignored, served in this process under the same wrk mix
+    /// A floor under `http`: plain BM25 over --fields (bio and posts by default), the top 20
+    /// records copied as stored, filters ignored, served in this process under the same wrk mix
     HttpFloor {
         #[arg(long)]
         dir: PathBuf,
