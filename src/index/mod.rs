@@ -234,8 +234,8 @@ impl CreatorIndex {
     }
 }
 
-/// A creator's document (not gone) built away from the writer — on the blocking pool, beside
-/// its extraction — so that the crawl loop, which owns the writer, only hands it over.
+/// A creator's document (not gone) built away from the writer — in the read's CPU task,
+/// beside its extraction — so that the crawl loop, which owns the writer, only hands it over.
 /// The same document [`CreatorWriter::upsert`] would build from the same record and raw data.
 pub struct PreparedDoc {
     id: String,
@@ -399,6 +399,13 @@ mod tests {
                 // Reading stops there; the record, stored after it, still reads.
                 let rec = searcher.doc::<doc::RecordOnly>(at).unwrap();
                 assert!(rec.record.is_some());
+                // The record's stored JSON, as the stored document holds it.
+                let json = searcher.doc::<doc::RecordJson>(at).unwrap().0.unwrap();
+                assert_eq!(
+                    Some(json.as_str()),
+                    full.get_first(index.fields.record)
+                        .and_then(|v| tantivy::schema::Value::as_str(&v))
+                );
             }
         }
         assert!(posts_seen > 100, "{posts_seen}");

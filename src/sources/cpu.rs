@@ -8,8 +8,8 @@
 //! per task, the answer handed back, the page's bytes cold in the other core's cache. Run on
 //! the worker instead, the 10k-creator benchmark crawl (2 cores) went from 6,021 to 6,731
 //! pages/s on average over ten alternations with the binary before, none slower (CPU 22.1 →
-//! 20.1 s, context switches 155k → 66k, peak RSS 221 → 172 MiB); BENCHMARKS.md, tenth
-//! pass. A worker busy with one read's parse delays the other reads it holds by that long,
+//! 20.1 s, peak RSS 221 → 172 MiB; context switches 155k → 66k on a build that switched
+//! every task inline by an environment variable); BENCHMARKS.md, tenth pass. A worker busy with one read's parse delays the other reads it holds by that long,
 //! so only inputs up to [`INLINE_MAX_BYTES`] run there (a large page takes milliseconds to
 //! parse); the rest keep the blocking pool.
 //!
@@ -20,8 +20,9 @@
 //! went back to its read and the next task started. A process-wide bound on purpose: the
 //! cores are the process's, whoever asks.
 //!
-//! Either way a panic is caught and returned as a [`TaskFailed`], so one bad page or
-//! profile never takes the crawl's other reads with it.
+//! Either way a panic is caught and returned as a [`TaskFailed`], as the pool's join error
+//! was before, and the caller decides as before: a page whose parse failed is reported as a
+//! problem and the crawl goes on; a failed extraction stops the crawl.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::LazyLock;

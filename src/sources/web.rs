@@ -84,9 +84,11 @@ pub async fn read(url: &Url, ctx: &ReadContext<'_>) -> SourceOutput {
     }
     let limit = ctx.config.crawl.max_post_pages;
     let links: Vec<Url> = parsed.post_links.into_iter().take(limit).collect();
-    // Fetched concurrently, parsed together: one trip to the CPU pool per creator, not one per
-    // page. Each trip waits for a slot, wakes a pool thread and then the read; per page, that
-    // cost a crawl 15 % of its CPU (BENCHMARKS.md, issue 15, sixth pass).
+    // Fetched concurrently, parsed together: one CPU task per creator, not one per page. A
+    // trip to the blocking pool waits for a slot, wakes a pool thread and then the read; per
+    // page, that cost a crawl 15 % of its CPU (BENCHMARKS.md, issue 15, sixth pass). Small
+    // pages now run inline (`cpu::run`), where one task instead of many still saves the
+    // per-task bookkeeping and keeps big creators' pages together on the pool.
     let fetched: Vec<Fetched> = futures::stream::iter(links)
         .map(|link| {
             let agent = agent.clone();
