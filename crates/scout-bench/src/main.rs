@@ -217,17 +217,8 @@ enum Cmd {
         scout: PathBuf,
         #[arg(long)]
         dir: PathBuf,
-        #[arg(long, default_value_t = 10)]
-        secs: u32,
-        #[arg(long, default_value_t = 32)]
-        connections: u32,
-        /// Distinct queries wrk cycles through (seeded).
-        #[arg(long, default_value_t = scout_bench::query_mix::DEFAULT_COUNT)]
-        queries: usize,
-        #[arg(long, default_value_t = DEFAULT_SEED)]
-        seed: u64,
-        #[arg(long, default_value = "target/bench")]
-        work: PathBuf,
+        #[command(flatten)]
+        wrk: WrkArgs,
     },
     /// A floor under `http`: plain BM25 over --fields (bio and posts by default), the top 20
     /// records copied as stored, filters ignored, served in this process under the same wrk mix
@@ -240,18 +231,25 @@ enum Cmd {
         /// Copy every record into memory first instead of reading the page's from the store.
         #[arg(long)]
         records_in_memory: bool,
-        #[arg(long, default_value_t = 10)]
-        secs: u32,
-        #[arg(long, default_value_t = 32)]
-        connections: u32,
-        /// Distinct queries wrk cycles through (seeded).
-        #[arg(long, default_value_t = scout_bench::query_mix::DEFAULT_COUNT)]
-        queries: usize,
-        #[arg(long, default_value_t = DEFAULT_SEED)]
-        seed: u64,
-        #[arg(long, default_value = "target/bench")]
-        work: PathBuf,
+        #[command(flatten)]
+        wrk: WrkArgs,
     },
+}
+
+/// How `http` and `http-floor` drive wrk.
+#[derive(Debug, clap::Args)]
+struct WrkArgs {
+    #[arg(long, default_value_t = 10)]
+    secs: u32,
+    #[arg(long, default_value_t = 32)]
+    connections: u32,
+    /// Distinct queries wrk cycles through (seeded).
+    #[arg(long, default_value_t = scout_bench::query_mix::DEFAULT_COUNT)]
+    queries: usize,
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
+    #[arg(long, default_value = "target/bench")]
+    work: PathBuf,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -475,53 +473,37 @@ fn main() -> ExitCode {
             "frontier memory",
             memory_bench::frontier(urls, DEFAULT_SEED),
         ),
-        Cmd::Http {
-            scout,
-            dir,
-            secs,
-            connections,
-            queries,
-            seed,
-            work,
-        } => {
-            let _ = std::fs::create_dir_all(&work);
-            report(
-                "HTTP /v1/search",
-                http_bench::run(&http_bench::HttpOptions {
-                    scout_bin: &scout,
-                    index_dir: &dir,
-                    work: &work,
-                    secs,
-                    connections,
-                    queries,
-                    seed,
-                }),
-            )
+        Cmd::Http { scout, dir, wrk } => {
+            let _ = std::fs::create_dir_all(&wrk.work);
+            let o = http_bench::HttpOptions {
+                scout_bin: &scout,
+                index_dir: &dir,
+                work: &wrk.work,
+                secs: wrk.secs,
+                connections: wrk.connections,
+                queries: wrk.queries,
+                seed: wrk.seed,
+            };
+            report("HTTP /v1/search", http_bench::run(&o))
         }
         Cmd::HttpFloor {
             dir,
             fields,
             records_in_memory,
-            secs,
-            connections,
-            queries,
-            seed,
-            work,
+            wrk,
         } => {
-            let _ = std::fs::create_dir_all(&work);
-            report(
-                "HTTP floor: plain BM25",
-                http_floor::run(&http_floor::FloorOptions {
-                    index_dir: &dir,
-                    fields: &fields,
-                    records_in_memory,
-                    work: &work,
-                    secs,
-                    connections,
-                    queries,
-                    seed,
-                }),
-            )
+            let _ = std::fs::create_dir_all(&wrk.work);
+            let o = http_floor::FloorOptions {
+                index_dir: &dir,
+                fields: &fields,
+                records_in_memory,
+                work: &wrk.work,
+                secs: wrk.secs,
+                connections: wrk.connections,
+                queries: wrk.queries,
+                seed: wrk.seed,
+            };
+            report("HTTP floor: plain BM25", http_floor::run(&o))
         }
     }
 }
