@@ -74,23 +74,35 @@ pub struct HttpOptions<'a> {
     /// Distinct queries wrk cycles through, and their seed.
     pub queries: usize,
     pub seed: u64,
+    /// Config keys given to `scout serve` as `--set KEY=VALUE` (both runs).
+    pub sets: &'a [String],
+    /// Also measure the default server (cache on) after the cache-off run.
+    pub cache_on: bool,
 }
 
-/// Run the HTTP benchmark twice: result cache off, then the default server (cache on). The
-/// top-level figures are the cache-off run's (what the ranker sustains); `cache_on` beside.
+/// Run the HTTP benchmark twice: result cache off, then the default server (cache on; left
+/// out when `cache_on` is false). The top-level figures are the cache-off run's (what the
+/// ranker sustains); `cache_on` beside.
 pub fn run(o: &HttpOptions) -> Value {
     let paths = query_mix::http_paths(&query_mix::generate(o.queries, o.seed));
     let script = o.work.join("wrk_search.lua");
     if let Err(e) = std::fs::write(&script, wrk_script(&paths)) {
         return skipped(format!("cannot write {}: {e}", script.display()));
     }
-    let mut off = serve_and_measure(o, &paths, &script, &["--set", "server.search_cache_mb=0"]);
+    let mut extra: Vec<&str> = o.sets.iter().flat_map(|kv| ["--set", kv.as_str()]).collect();
+    let default_len = extra.len();
+    extra.extend(["--set", "server.search_cache_mb=0"]);
+    let mut off = serve_and_measure(o, &paths, &script, &extra);
     if off.get("skipped").is_some() {
         return off;
     }
-    let on = serve_and_measure(o, &paths, &script, &[]);
     off["distinct_queries"] = json!(paths.len());
-    off["cache_on"] = on;
+    if !o.sets.is_empty() {
+        off["sets"] = json!(o.sets);
+    }
+    if o.cache_on {
+        off["cache_on"] = serve_and_measure(o, &paths, &script, &extra[..default_len]);
+    }
     off
 }
 

@@ -32,6 +32,10 @@ use super::{http_bench, procs, query_mix, stats};
 /// Results per response, as in the scout benchmark's requests.
 const PAGE: usize = 20;
 
+/// `--fields scout`: the text fields scout's retrieval scores (`rank::retrieve::text_fields`:
+/// name, bio, posts, hashtags, themes and the stemmed posts of six languages), with its boosts.
+pub const SCOUT_FIELDS: &str = "scout";
+
 /// The plain engine: one index as it was when opened, a parser over the chosen fields, the
 /// records in memory or not.
 pub struct Floor {
@@ -43,19 +47,31 @@ pub struct Floor {
 }
 
 impl Floor {
-    /// Open the index at `dir` with a parser over `fields` (scout's text field names).
+    /// Open the index at `dir` with a parser over `fields` (scout's text field names, or
+    /// [`SCOUT_FIELDS`]).
     pub fn open(dir: &Path, fields: &[String], records_in_memory: bool) -> scout::Result<Floor> {
         let index = CreatorIndex::open_existing(dir)?;
         let schema = index.tantivy().schema();
-        let fields = fields
-            .iter()
-            .map(|name| {
-                schema
-                    .get_field(name)
-                    .map_err(|_| scout::Error::Usage(format!("no field {name:?} in the index")))
-            })
-            .collect::<scout::Result<Vec<Field>>>()?;
-        let parser = QueryParser::for_index(index.tantivy(), fields);
+        let boosted: Vec<(Field, f32)> = if fields == [SCOUT_FIELDS] {
+            scout::rank::retrieve::text_fields(&index.fields)
+        } else {
+            fields
+                .iter()
+                .map(|name| {
+                    let field = schema.get_field(name).map_err(|_| {
+                        scout::Error::Usage(format!("no field {name:?} in the index"))
+                    })?;
+                    Ok((field, 1.0))
+                })
+                .collect::<scout::Result<_>>()?
+        };
+        let mut parser =
+            QueryParser::for_index(index.tantivy(), boosted.iter().map(|(f, _)| *f).collect());
+        for (field, boost) in &boosted {
+            if *boost != 1.0 {
+                parser.set_field_boost(*field, *boost);
+            }
+        }
         let searcher = index.searcher();
         let in_memory = if records_in_memory {
             Some(all_records(&searcher).map_err(|e| scout::Error::Other(e.to_string()))?)
@@ -249,7 +265,11 @@ pub fn run(o: &FloorOptions) -> Value {
     v["in_process"] = in_process;
     v["engine"] = json!(format!(
         "plain BM25 over {}, top 20 + exact count, filters ignored, records from {}",
-        o.fields.join(" and "),
+        if o.fields == [SCOUT_FIELDS] {
+            "the fields scout's retrieval reads, with its boosts".to_string()
+        } else {
+            o.fields.join(" and ")
+        },
         if o.records_in_memory {
             "memory"
         } else {
@@ -306,6 +326,14 @@ mod tests {
         assert!(
             v["total"].as_u64().unwrap() as usize <= total,
             "fewer fields, no more matches"
+        );
+        // scout's retrieval fields hold bio and posts and more: no fewer matches.
+        let scout_fields = Floor::open(&dir, &[SCOUT_FIELDS.to_string()], false).expect("scout");
+        let v: Value =
+            serde_json::from_str(&scout_fields.answer("skincare routine").unwrap()).unwrap();
+        assert!(
+            v["total"].as_u64().unwrap() as usize >= total,
+            "more fields, no fewer matches"
         );
         let err = Floor::open(&dir, &["nope".to_string()], false)
             .err()

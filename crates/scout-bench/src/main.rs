@@ -217,6 +217,12 @@ enum Cmd {
         scout: PathBuf,
         #[arg(long)]
         dir: PathBuf,
+        /// A config key for `scout serve`, e.g. `--set rank.candidates=20` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        sets: Vec<String>,
+        /// Only the result-cache-off run.
+        #[arg(long)]
+        cache_off_only: bool,
         #[command(flatten)]
         wrk: WrkArgs,
     },
@@ -225,7 +231,8 @@ enum Cmd {
     HttpFloor {
         #[arg(long)]
         dir: PathBuf,
-        /// Text fields BM25 runs over, comma-separated (scout's field names).
+        /// Text fields BM25 runs over, comma-separated (scout's field names); `scout` for the
+        /// fields scout's retrieval reads, with its boosts.
         #[arg(long, default_value = "bio,posts", value_delimiter = ',')]
         fields: Vec<String>,
         /// Copy every record into memory first instead of reading the page's from the store.
@@ -473,7 +480,13 @@ fn main() -> ExitCode {
             "frontier memory",
             memory_bench::frontier(urls, DEFAULT_SEED),
         ),
-        Cmd::Http { scout, dir, wrk } => {
+        Cmd::Http {
+            scout,
+            dir,
+            sets,
+            cache_off_only,
+            wrk,
+        } => {
             let _ = std::fs::create_dir_all(&wrk.work);
             let o = http_bench::HttpOptions {
                 scout_bin: &scout,
@@ -483,6 +496,8 @@ fn main() -> ExitCode {
                 connections: wrk.connections,
                 queries: wrk.queries,
                 seed: wrk.seed,
+                sets: &sets,
+                cache_on: !cache_off_only,
             };
             report("HTTP /v1/search", http_bench::run(&o))
         }

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::stats;
 use super::world::{Format, World};
-use super::{http_bench, peers, procs, queries};
+use super::{http_bench, http_floor, peers, procs, queries};
 
 mod summary;
 use summary::{print_summary, summarise};
@@ -264,12 +264,31 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
             connections: o.http_connections,
             queries: o.http_queries,
             seed: o.seed,
+            sets: &[],
+            cache_on: true,
         });
         println!("  {v}");
         d.insert("http".into(), v);
+        // scout at its cheapest setting (20 candidates, the page itself; not the ranking the
+        // ranking benchmark measures), cache off: what is left when the re-ranking is cut.
+        println!("\n== HTTP /v1/search, rank.candidates=20, cache off ({largest} creators)");
+        let v = http_bench::run(&http_bench::HttpOptions {
+            scout_bin: &scout,
+            index_dir: &index_dir(largest),
+            work: &o.work,
+            secs: o.http_secs,
+            connections: o.http_connections,
+            queries: o.http_queries,
+            seed: o.seed,
+            sets: &[s("rank.candidates=20")],
+            cache_on: false,
+        });
+        println!("  {v}");
+        d.insert("http_fewest_candidates".into(), v);
         // Plain BM25 on the same index, requests and wrk: as the ranking benchmark's baseline
-        // reads (bio and posts, records from the store), and the leanest (posts, records in
-        // memory) — what the target asks of an engine on this machine.
+        // reads (bio and posts, records from the store), the leanest (posts, records in
+        // memory) — what the target asks of an engine on this machine — and over the fields
+        // scout's retrieval reads (records in memory): that retrieval with nothing after it.
         let floor = |fields: &str, in_memory: bool| {
             let mut args = vec![
                 s("http-floor"),
@@ -295,6 +314,10 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
         };
         d.insert("http_floor".into(), floor("bio,posts", false));
         d.insert("http_floor_lean".into(), floor("posts", true));
+        d.insert(
+            "http_floor_scout_fields".into(),
+            floor(http_floor::SCOUT_FIELDS, true),
+        );
     }
     if o.runs("crawl") || o.runs("scrapy") || o.runs("rate") {
         crawl_phases(o, &h, &mut d)?;
