@@ -89,7 +89,11 @@ pub fn run(o: &HttpOptions) -> Value {
     if let Err(e) = std::fs::write(&script, wrk_script(&paths)) {
         return skipped(format!("cannot write {}: {e}", script.display()));
     }
-    let mut extra: Vec<&str> = o.sets.iter().flat_map(|kv| ["--set", kv.as_str()]).collect();
+    let mut extra: Vec<&str> = o
+        .sets
+        .iter()
+        .flat_map(|kv| ["--set", kv.as_str()])
+        .collect();
     let default_len = extra.len();
     extra.extend(["--set", "server.search_cache_mb=0"]);
     let mut off = serve_and_measure(o, &paths, &script, &extra);

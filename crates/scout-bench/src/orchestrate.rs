@@ -254,37 +254,35 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
         d.insert("fts5".into(), v);
     }
     if o.runs("http") {
-        println!("\n== HTTP /v1/search under wrk ({largest} creators)");
         let scout = h.exe.with_file_name("scout");
-        let v = http_bench::run(&http_bench::HttpOptions {
-            scout_bin: &scout,
-            index_dir: &index_dir(largest),
-            work: &o.work,
-            secs: o.http_secs,
-            connections: o.http_connections,
-            queries: o.http_queries,
-            seed: o.seed,
-            sets: &[],
-            cache_on: true,
-        });
-        println!("  {v}");
-        d.insert("http".into(), v);
+        let index = index_dir(largest);
+        let http = |title: &str, sets: &[String], cache_on: bool| {
+            println!("\n== HTTP /v1/search{title} ({largest} creators)");
+            let v = http_bench::run(&http_bench::HttpOptions {
+                scout_bin: &scout,
+                index_dir: &index,
+                work: &o.work,
+                secs: o.http_secs,
+                connections: o.http_connections,
+                queries: o.http_queries,
+                seed: o.seed,
+                sets,
+                cache_on,
+            });
+            println!("  {v}");
+            v
+        };
+        d.insert("http".into(), http(" under wrk", &[], true));
         // scout at its cheapest setting (20 candidates, the page itself; not the ranking the
         // ranking benchmark measures), cache off: what is left when the re-ranking is cut.
-        println!("\n== HTTP /v1/search, rank.candidates=20, cache off ({largest} creators)");
-        let v = http_bench::run(&http_bench::HttpOptions {
-            scout_bin: &scout,
-            index_dir: &index_dir(largest),
-            work: &o.work,
-            secs: o.http_secs,
-            connections: o.http_connections,
-            queries: o.http_queries,
-            seed: o.seed,
-            sets: &[s("rank.candidates=20")],
-            cache_on: false,
-        });
-        println!("  {v}");
-        d.insert("http_fewest_candidates".into(), v);
+        d.insert(
+            "http_fewest_candidates".into(),
+            http(
+                ", rank.candidates=20, cache off",
+                &[s("rank.candidates=20")],
+                false,
+            ),
+        );
         // Plain BM25 on the same index, requests and wrk: as the ranking benchmark's baseline
         // reads (bio and posts, records from the store), the leanest (posts, records in
         // memory) — what the target asks of an engine on this machine — and over the fields
@@ -293,7 +291,7 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
             let mut args = vec![
                 s("http-floor"),
                 s("--dir"),
-                index_dir(largest).display().to_string(),
+                index.display().to_string(),
                 s("--fields"),
                 s(fields),
                 s("--secs"),
