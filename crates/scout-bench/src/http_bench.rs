@@ -5,7 +5,7 @@
 //! built yet or wrk is not installed.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -63,17 +63,29 @@ pub fn parse_wrk(out: &str) -> Value {
     v
 }
 
+/// How wrk drives a server: shared by `http` and `http-floor` (and their CLI flags).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Wrk {
+    #[arg(long, default_value_t = 10)]
+    pub secs: u32,
+    #[arg(long, default_value_t = 32)]
+    pub connections: u32,
+    /// Distinct queries wrk cycles through (seeded).
+    #[arg(long, default_value_t = query_mix::DEFAULT_COUNT)]
+    pub queries: usize,
+    #[arg(long, default_value_t = query_mix::DEFAULT_SEED)]
+    pub seed: u64,
+    /// Where the wrk script and the server's stderr go.
+    #[arg(long, default_value = "target/bench")]
+    pub work: PathBuf,
+}
+
 /// What one HTTP benchmark run is given.
 pub struct HttpOptions<'a> {
     /// The release `scout` binary.
     pub scout_bin: &'a Path,
     pub index_dir: &'a Path,
-    pub work: &'a Path,
-    pub secs: u32,
-    pub connections: u32,
-    /// Distinct queries wrk cycles through, and their seed.
-    pub queries: usize,
-    pub seed: u64,
+    pub wrk: &'a Wrk,
     /// Config keys given to `scout serve` as `--set KEY=VALUE` (both runs).
     pub sets: &'a [String],
     /// Also measure the default server (cache on) after the cache-off run.
@@ -84,8 +96,8 @@ pub struct HttpOptions<'a> {
 /// out when `cache_on` is false). The top-level figures are the cache-off run's (what the
 /// ranker sustains); `cache_on` beside.
 pub fn run(o: &HttpOptions) -> Value {
-    let paths = query_mix::http_paths(&query_mix::generate(o.queries, o.seed));
-    let script = o.work.join("wrk_search.lua");
+    let paths = query_mix::http_paths(&query_mix::generate(o.wrk.queries, o.wrk.seed));
+    let script = o.wrk.work.join("wrk_search.lua");
     if let Err(e) = std::fs::write(&script, wrk_script(&paths)) {
         return skipped(format!("cannot write {}: {e}", script.display()));
     }
@@ -121,7 +133,7 @@ fn serve_and_measure(o: &HttpOptions, paths: &[String], script: &Path, extra: &[
         return skipped("no free loopback port");
     };
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let stderr_path = o.work.join("serve.stderr");
+    let stderr_path = o.wrk.work.join("serve.stderr");
     let stderr = std::fs::File::create(&stderr_path)
         .map(Stdio::from)
         .unwrap_or(Stdio::null());
@@ -159,7 +171,7 @@ fn serve_and_measure(o: &HttpOptions, paths: &[String], script: &Path, extra: &[
     let mut result = if !ready {
         skipped("scout serve did not answer /health within 60 s")
     } else {
-        measure(addr, paths, script, o.secs, o.connections)
+        measure(addr, paths, script, o.wrk.secs, o.wrk.connections)
     };
     if result.get("skipped").is_none() {
         result["serve_peak_rss_mb"] = json!(stats::pid_status_mb(child.id(), "VmHWM"));

@@ -221,11 +221,7 @@ pub struct FloorOptions<'a> {
     /// Text fields BM25 runs over.
     pub fields: &'a [String],
     pub records_in_memory: bool,
-    pub work: &'a Path,
-    pub secs: u32,
-    pub connections: u32,
-    pub queries: usize,
-    pub seed: u64,
+    pub wrk: &'a http_bench::Wrk,
 }
 
 /// Serve the floor in this process and measure it with wrk over the HTTP benchmark's query mix:
@@ -235,14 +231,14 @@ pub fn run(o: &FloorOptions) -> Value {
         Ok(f) => f,
         Err(e) => return json!({"skipped": format!("cannot open the index: {e}")}),
     };
-    let mix = query_mix::generate(o.queries, o.seed);
+    let mix = query_mix::generate(o.wrk.queries, o.wrk.seed);
     let texts: Vec<String> = mix.iter().map(|(q, _)| q.clone()).collect();
     let in_process = match breakdown(&floor, &texts, 2) {
         Ok(v) => v,
         Err(e) => return json!({"skipped": format!("the floor's search failed: {e}")}),
     };
     let paths = query_mix::http_paths(&mix);
-    let script = o.work.join("wrk_floor.lua");
+    let script = o.wrk.work.join("wrk_floor.lua");
     if let Err(e) = std::fs::write(&script, http_bench::wrk_script(&paths)) {
         return json!({"skipped": format!("cannot write {}: {e}", script.display())});
     }
@@ -255,7 +251,7 @@ pub fn run(o: &FloorOptions) -> Value {
         return json!({"skipped": format!("cannot serve the floor on {addr}: {e}")});
     }
     let cpu_before = stats::cpu_secs();
-    let mut v = http_bench::measure(addr, &paths, &script, o.secs, o.connections);
+    let mut v = http_bench::measure(addr, &paths, &script, o.wrk.secs, o.wrk.connections);
     // While wrk ran only (the http benchmark's `serve_cpu_secs` is the server's whole life,
     // start-up included: a fraction of a second of its ~18).
     if let (Some(a), Some(b)) = (cpu_before, stats::cpu_secs()) {

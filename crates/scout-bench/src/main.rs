@@ -224,7 +224,7 @@ enum Cmd {
         #[arg(long)]
         cache_off_only: bool,
         #[command(flatten)]
-        wrk: WrkArgs,
+        wrk: http_bench::Wrk,
     },
     /// A floor under `http`: plain BM25 over --fields (bio and posts by default), the top 20
     /// records copied as stored, filters ignored, served in this process under the same wrk mix
@@ -239,24 +239,8 @@ enum Cmd {
         #[arg(long)]
         records_in_memory: bool,
         #[command(flatten)]
-        wrk: WrkArgs,
+        wrk: http_bench::Wrk,
     },
-}
-
-/// How `http` and `http-floor` drive wrk.
-#[derive(Debug, clap::Args)]
-struct WrkArgs {
-    #[arg(long, default_value_t = 10)]
-    secs: u32,
-    #[arg(long, default_value_t = 32)]
-    connections: u32,
-    /// Distinct queries wrk cycles through (seeded).
-    #[arg(long, default_value_t = scout_bench::query_mix::DEFAULT_COUNT)]
-    queries: usize,
-    #[arg(long, default_value_t = DEFAULT_SEED)]
-    seed: u64,
-    #[arg(long, default_value = "target/bench")]
-    work: PathBuf,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -491,11 +475,7 @@ fn main() -> ExitCode {
             let o = http_bench::HttpOptions {
                 scout_bin: &scout,
                 index_dir: &dir,
-                work: &wrk.work,
-                secs: wrk.secs,
-                connections: wrk.connections,
-                queries: wrk.queries,
-                seed: wrk.seed,
+                wrk: &wrk,
                 sets: &sets,
                 cache_on: !cache_off_only,
             };
@@ -512,11 +492,7 @@ fn main() -> ExitCode {
                 index_dir: &dir,
                 fields: &fields,
                 records_in_memory,
-                work: &wrk.work,
-                secs: wrk.secs,
-                connections: wrk.connections,
-                queries: wrk.queries,
-                seed: wrk.seed,
+                wrk: &wrk,
             };
             report("HTTP floor: plain BM25", http_floor::run(&o))
         }

@@ -256,16 +256,19 @@ pub fn run_all(o: &AllOptions) -> std::io::Result<Value> {
     if o.runs("http") {
         let scout = h.exe.with_file_name("scout");
         let index = index_dir(largest);
+        let wrk = http_bench::Wrk {
+            secs: o.http_secs,
+            connections: o.http_connections,
+            queries: o.http_queries,
+            seed: o.seed,
+            work: o.work.clone(),
+        };
         let http = |title: &str, sets: &[String], cache_on: bool| {
             println!("\n== HTTP /v1/search{title} ({largest} creators)");
             let v = http_bench::run(&http_bench::HttpOptions {
                 scout_bin: &scout,
                 index_dir: &index,
-                work: &o.work,
-                secs: o.http_secs,
-                connections: o.http_connections,
-                queries: o.http_queries,
-                seed: o.seed,
+                wrk: &wrk,
                 sets,
                 cache_on,
             });
